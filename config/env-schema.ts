@@ -1,0 +1,76 @@
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(1).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+const flag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+const urlWithScheme = (schemes: string[]) =>
+  z.string().refine(
+    (value) => {
+      try {
+        return schemes.includes(new URL(value).protocol.replace(/:$/, ''));
+      } catch {
+        return false;
+      }
+    },
+    { message: `must be a URL starting with ${schemes.map((s) => `${s}://`).join(' or ')}` },
+  );
+const hostPort = z
+  .string()
+  .regex(/^[A-Za-z0-9.\-[\]:]+:\d{1,5}$/, { message: 'must be host:port, e.g. temporal:7233' });
+
+/**
+ * Every environment variable the platform reads. README's configuration table mirrors this;
+ * `test/unit/readme-config.test.ts` keeps the two in step.
+ */
+export const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATA_DIR: z.string().min(1).default('.data'),
+  TOOLS_DIR: z.string().min(1).default('.tools'),
+
+  API_HOST: z.string().min(1).default('127.0.0.1'),
+  API_PORT: port.default(8400),
+
+  DATABASE_URL: urlWithScheme(['postgres', 'postgresql']).optional(),
+  PG_PORT: port.default(15432),
+
+  REDIS_URL: urlWithScheme(['redis', 'rediss']).optional(),
+  REDIS_PORT: port.default(16379),
+
+  TEMPORAL_ADDRESS: hostPort.optional(),
+  TEMPORAL_PORT: port.default(17233),
+  TEMPORAL_UI_PORT: port.default(18233),
+  TEMPORAL_UI_URL: urlWithScheme(['http', 'https']).optional(),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]*$/, { message: 'must be lower-case letters, digits and dashes' })
+    .default('governance'),
+
+  S3_ENDPOINT: urlWithScheme(['http', 'https']).optional(),
+  S3_ACCESS_KEY: z.string().min(3).optional(),
+  S3_SECRET_KEY: z.string().min(8).optional(),
+  S3_REGION: z.string().min(1).default('us-east-1'),
+  S3_BUCKET: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: 'must be a valid S3 bucket name' })
+    .default('governance-platform'),
+  MINIO_PORT: port.default(19000),
+  MINIO_CONSOLE_PORT: port.default(19001),
+
+  JWT_SIGNING_KEY: z.string().min(32, { message: 'must be at least 32 characters' }).optional(),
+  DATA_ENCRYPTION_KEY: z
+    .string()
+    .refine((value) => Buffer.from(value, 'base64').length === 32, {
+      message: 'must be 32 bytes encoded as base64 (openssl rand -base64 32)',
+    })
+    .optional(),
+
+  DEMO: flag.default(true),
+  WORKER_SHUTDOWN_GRACE_SECONDS: positiveInt.default(30),
+  READY_CHECK_TIMEOUT_MS: positiveInt.default(2000),
+});
+
+export type Env = z.infer<typeof envSchema>;

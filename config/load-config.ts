@@ -1,0 +1,152 @@
+import { resolve } from 'node:path';
+import { envSchema, type Env } from './env-schema.js';
+import { loadLocalSecrets, type LocalSecrets } from './local-secrets.js';
+
+/** A local service is `managed` when the project's scripts run it (no URL was given). */
+export interface Config {
+  env: Env['NODE_ENV'];
+  logLevel: Env['LOG_LEVEL'];
+  dataDir: string;
+  toolsDir: string;
+  api: { host: string; port: number };
+  postgres: { url: string; managed: boolean; port: number; password: string };
+  redis: { url: string; managed: boolean; port: number; password: string };
+  temporal: {
+    address: string;
+    managed: boolean;
+    port: number;
+    uiPort: number;
+    uiUrl: string;
+    namespace: string;
+    taskQueue: string;
+  };
+  s3: {
+    endpoint: string;
+    managed: boolean;
+    port: number;
+    consolePort: number;
+    accessKey: string;
+    secretKey: string;
+    region: string;
+    bucket: string;
+  };
+  secrets: { jwtSigningKey: string; dataEncryptionKey: Buffer };
+  demo: boolean;
+  worker: { shutdownGraceMs: number };
+  readiness: { timeoutMs: number };
+}
+
+/** Thrown with every problem found, so an operator fixes them all in one go. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const SERVICE_URLS = ['DATABASE_URL', 'REDIS_URL', 'TEMPORAL_ADDRESS', 'S3_ENDPOINT'] as const;
+
+/**
+ * Validates the environment once. In development and test, missing secrets and the local
+ * services' passwords come from `<DATA_DIR>/secrets.json` (generated on first use); in
+ * production every secret and every service address must be given.
+ *
+ * @example
+ * const config = loadConfig(process.env); // throws ConfigError listing every bad key
+ */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+  const raw = Object.fromEntries(
+    Object.entries(source).filter(([, value]) => value !== undefined && value !== ''),
+  );
+  const parsed = envSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`),
+    );
+  }
+  const env = parsed.data;
+  const problems: string[] = [];
+  const production = env.NODE_ENV === 'production';
+
+  if (production) {
+    for (const key of ['JWT_SIGNING_KEY', 'DATA_ENCRYPTION_KEY', ...SERVICE_URLS] as const) {
+      if (!env[key]) problems.push(`${key}: required when NODE_ENV=production`);
+    }
+  }
+  if (env.S3_ENDPOINT && (!env.S3_ACCESS_KEY || !env.S3_SECRET_KEY)) {
+    problems.push('S3_ACCESS_KEY and S3_SECRET_KEY: required when S3_ENDPOINT is set');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const dataDir = resolve(cwd, env.DATA_DIR);
+  const local: LocalSecrets | undefined = production ? undefined : loadLocalSecrets(dataDir);
+  const generated = <K extends keyof LocalSecrets>(key: K): string => local?.[key] ?? '';
+
+  const postgresPassword = generated('postgresPassword');
+  const redisPassword = generated('redisPassword');
+  const temporalAddress = env.TEMPORAL_ADDRESS ?? `127.0.0.1:${env.TEMPORAL_PORT}`;
+
+  return {
+    env: env.NODE_ENV,
+    logLevel: env.LOG_LEVEL,
+    dataDir,
+    toolsDir: resolve(cwd, env.TOOLS_DIR),
+    api: { host: env.API_HOST, port: env.API_PORT },
+    postgres: {
+      url:
+        env.DATABASE_URL ??
+        `postgres://governance:${encodeURIComponent(postgresPassword)}@127.0.0.1:${env.PG_PORT}/governance`,
+      managed: !env.DATABASE_URL,
+      port: env.PG_PORT,
+      password: postgresPassword,
+    },
+    redis: {
+      url: env.REDIS_URL ?? `redis://:${encodeURIComponent(redisPassword)}@127.0.0.1:${env.REDIS_PORT}`,
+      managed: !env.REDIS_URL,
+      port: env.REDIS_PORT,
+      password: redisPassword,
+    },
+    temporal: {
+      address: temporalAddress,
+      managed: !env.TEMPORAL_ADDRESS,
+      port: env.TEMPORAL_PORT,
+      uiPort: env.TEMPORAL_UI_PORT,
+      uiUrl: env.TEMPORAL_UI_URL ?? `http://127.0.0.1:${env.TEMPORAL_UI_PORT}`,
+      namespace: env.TEMPORAL_NAMESPACE,
+      taskQueue: env.TEMPORAL_TASK_QUEUE,
+    },
+    s3: {
+      endpoint: env.S3_ENDPOINT ?? `http://127.0.0.1:${env.MINIO_PORT}`,
+      managed: !env.S3_ENDPOINT,
+      port: env.MINIO_PORT,
+      consolePort: env.MINIO_CONSOLE_PORT,
+      accessKey: env.S3_ACCESS_KEY ?? generated('minioAccessKey'),
+      secretKey: env.S3_SECRET_KEY ?? generated('minioSecretKey'),
+      region: env.S3_REGION,
+      bucket: env.S3_BUCKET,
+    },
+    secrets: {
+      jwtSigningKey: env.JWT_SIGNING_KEY ?? generated('jwtSigningKey'),
+      dataEncryptionKey: Buffer.from(
+        env.DATA_ENCRYPTION_KEY ?? generated('dataEncryptionKey'),
+        'base64',
+      ),
+    },
+    demo: env.DEMO,
+    worker: { shutdownGraceMs: env.WORKER_SHUTDOWN_GRACE_SECONDS * 1000 },
+    readiness: { timeoutMs: env.READY_CHECK_TIMEOUT_MS },
+  };
+}
+
+/** For entrypoints: prints every problem on stderr and exits 1 instead of throwing. */
+export function loadConfigOrExit(source: NodeJS.ProcessEnv = process.env): Config {
+  try {
+    return loadConfig(source);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+}
