@@ -101,7 +101,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = proces
       password: postgresPassword,
     },
     redis: {
-      url: env.REDIS_URL ?? `redis://:${encodeURIComponent(redisPassword)}@127.0.0.1:${env.REDIS_PORT}`,
+      url:
+        env.REDIS_URL ??
+        `redis://:${encodeURIComponent(redisPassword)}@127.0.0.1:${env.REDIS_PORT}`,
       managed: !env.REDIS_URL,
       port: env.REDIS_PORT,
       password: redisPassword,

@@ -1,0 +1,56 @@
+import { serve, type ServerType } from '@hono/node-server';
+import { loadConfigOrExit } from '../config/load-config.js';
+import { createLogger } from '../infra/logger.js';
+import { createDb } from '../db/connection.js';
+import { migrateToLatest } from '../db/migrate.js';
+import { createRedis } from '../infra/redis.js';
+import { createTemporalClient } from '../infra/temporal.js';
+import { createObjectStore } from '../infra/object-store.js';
+import { createApp } from './app.js';
+
+const config = loadConfigOrExit();
+const logger = createLogger(config, 'api');
+
+const db = createDb(config.postgres.url);
+try {
+  await migrateToLatest(db);
+} catch (error) {
+  process.stderr.write(`api: database not usable: ${(error as Error).message}\n`);
+  process.exit(1);
+}
+const redis = createRedis(config.redis.url);
+const temporal = createTemporalClient(config.temporal);
+const objectStore = createObjectStore(config.s3);
+const app = createApp({ config, logger, db, redis, temporal, objectStore });
+
+const server: ServerType = serve(
+  { fetch: app.fetch, hostname: config.api.host, port: config.api.port },
+  (info) => logger.info({ address: info.address, port: info.port }, 'api listening'),
+);
+server.on('error', (error: NodeJS.ErrnoException) => {
+  const reason =
+    error.code === 'EADDRINUSE'
+      ? `port ${config.api.port} is already in use; set API_PORT to a free port`
+      : error.message;
+  logger.fatal({ code: error.code }, reason);
+  process.stderr.write(`api: ${reason}\n`);
+  process.exit(1);
+});
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, 'api stopping: finishing in-flight requests');
+  // Stop accepting connections, let in-flight requests finish, then release the clients.
+  const force = setTimeout(() => {
+    if ('closeAllConnections' in server) server.closeAllConnections();
+  }, 10_000);
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  clearTimeout(force);
+  await Promise.allSettled([db.destroy(), redis.quit(), temporal.connection.close()]);
+  logger.info('api stopped');
+  process.exit(0);
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));

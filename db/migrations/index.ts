@@ -1,0 +1,10 @@
+import type { Migration } from 'kysely';
+import * as foundation from './0001-foundation.js';
+
+/**
+ * Migrations in order. Listed statically (not read from the folder) so that they work the
+ * same from source, from a bundle and inside the Docker image.
+ */
+export const migrations: Record<string, Migration> = {
+  '0001-foundation': foundation,
+};

@@ -1,0 +1,114 @@
+import type { ColumnType, Generated, JSONColumnType } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+type Json = JSONColumnType<Record<string, unknown>, string | undefined, string>;
+
+export type Role = 'admin' | 'data_steward' | 'data_engineer' | 'viewer';
+export type UserStatus = 'active' | 'invited' | 'disabled';
+export type ScanStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+
+export interface WorkspacesTable {
+  id: Generated<string>;
+  slug: string;
+  name: string;
+  version: Generated<number>;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface UsersTable {
+  id: Generated<string>;
+  email: string;
+  display_name: string;
+  password_hash: string | null;
+  status: ColumnType<UserStatus, UserStatus | undefined, UserStatus>;
+  is_platform_admin: ColumnType<boolean, boolean | undefined, boolean>;
+  version: Generated<number>;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface WorkspaceMembershipsTable {
+  workspace_id: string;
+  user_id: string;
+  role: Role;
+  created_at: CreatedAt;
+}
+
+export interface DataSourcesTable {
+  id: Generated<string>;
+  workspace_id: string;
+  name: string;
+  scanner: string;
+  settings: Json;
+  secret_ciphertext: Buffer | null;
+  secret_key_id: string | null;
+  created_by: string | null;
+  version: Generated<number>;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface ScanRunsTable {
+  id: Generated<string>;
+  data_source_id: string;
+  workflow_id: string;
+  run_id: string | null;
+  mode: ColumnType<'full' | 'incremental', 'full' | 'incremental' | undefined>;
+  status: ColumnType<ScanStatus, ScanStatus | undefined, ScanStatus>;
+  stage: string | null;
+  tables_total: Generated<number>;
+  tables_done: Generated<number>;
+  stats: Json;
+  error: JSONColumnType<Record<string, unknown>, string | null | undefined, string | null> | null;
+  requested_by: string | null;
+  created_at: CreatedAt;
+  started_at: Timestamp | null;
+  finished_at: Timestamp | null;
+}
+
+export interface CatalogAssetsTable {
+  id: Generated<string>;
+  workspace_id: string;
+  data_source_id: string;
+  parent_id: string | null;
+  kind: string;
+  fqn: string;
+  name: string;
+  data_type: string | null;
+  description: string | null;
+  properties: Json;
+  fingerprint: string | null;
+  first_seen_scan_id: string | null;
+  last_seen_scan_id: string | null;
+  deleted_at: Timestamp | null;
+  version: Generated<number>;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface AuditLogTable {
+  id: Generated<string>;
+  occurred_at: CreatedAt;
+  actor_user_id: string | null;
+  actor_label: string;
+  workspace_id: string | null;
+  action: string;
+  object_type: string;
+  object_id: string | null;
+  request_id: string | null;
+  before: Json | null;
+  after: Json | null;
+}
+
+/** The platform database as Kysely sees it; one entry per table. */
+export interface Database {
+  workspaces: WorkspacesTable;
+  users: UsersTable;
+  workspace_memberships: WorkspaceMembershipsTable;
+  data_sources: DataSourcesTable;
+  scan_runs: ScanRunsTable;
+  catalog_assets: CatalogAssetsTable;
+  audit_log: AuditLogTable;
+}

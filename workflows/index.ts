@@ -1,0 +1,2 @@
+// The worker bundles this file: it lists every workflow and imports nothing with side effects.
+export { platformCheckWorkflow } from './platform-check-workflow.js';
