@@ -1,23 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
+import { sql } from 'kysely';
 import { Client, Connection } from '@temporalio/client';
 import type { platformCheckWorkflow } from '../../workflows/platform-check-workflow.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
 import { testConfig } from '../helpers/test-config.js';
 import { runEntrypoint } from '../helpers/child-process.js';
+import { freePort } from '../helpers/free-port.js';
 
 const config = testConfig();
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 async function until(condition: () => Promise<boolean>, timeoutMs: number, what: string) {
   const deadline = Date.now() + timeoutMs;
@@ -55,6 +48,7 @@ describe('graceful shutdown', () => {
 
     // Hold a lock the activity's query must wait for, so the activity is mid-flight at SIGTERM.
     const locker = new pg.Client({ connectionString: database.url });
+    locker.on('error', () => undefined);
     await locker.connect();
     await locker.query('begin');
     await locker.query('lock table audit_log in access exclusive mode');
@@ -68,15 +62,15 @@ describe('graceful shutdown', () => {
     );
     await until(
       async () => {
-        const { rows } = await locker.query(
-          `select count(*)::int as n from pg_stat_activity
-           where datname = $1 and wait_event_type = 'Lock' and query ilike '%audit_log%'`,
-          [database.name],
-        );
-        return rows[0].n > 0;
+        // Polled outside the locking transaction: pg_stat_activity is a snapshot within one.
+        const { rows } = await sql<{ n: number }>`
+          select count(*)::int as n from pg_stat_activity
+          where datname = ${database.name} and wait_event_type = 'Lock'
+            and query ilike '%audit_log%'`.execute(database.db);
+        return (rows[0]?.n ?? 0) > 0;
       },
       30_000,
-      'the activity waits on the lock',
+      `the activity waits on the lock; worker output:\n${worker.output()}`,
     );
 
     worker.child.kill('SIGTERM');
@@ -85,12 +79,30 @@ describe('graceful shutdown', () => {
 
     await locker.query('commit');
     await locker.end();
-    const result = await handle.result();
-    expect(result.database.tables).toContainEqual({ name: 'audit_log', rows: 0 });
     expect(await worker.exited).toBe(0);
     expect(worker.output()).toMatch(/worker stopped/);
-    const description = await handle.describe();
-    expect(description.status.name).toBe('COMPLETED');
+
+    // The draining worker completed its activity (first attempt, no retry). The workflow's
+    // next step belongs to whichever worker polls next: a restarted one finishes it.
+    const events = (await handle.fetchHistory()).events ?? [];
+    const started = events.filter((e) => e.activityTaskStartedEventAttributes);
+    expect(started).toHaveLength(1);
+    expect(started[0]!.activityTaskStartedEventAttributes!.attempt).toBe(1);
+    expect(events.some((e) => e.activityTaskCompletedEventAttributes)).toBe(true);
+
+    const restarted = runEntrypoint('worker/main.ts', {
+      DATABASE_URL: database.url,
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      LOG_LEVEL: 'info',
+    });
+    try {
+      const result = await handle.result();
+      expect(result.database.tables).toContainEqual({ name: 'audit_log', rows: 0 });
+      expect((await handle.describe()).status.name).toBe('COMPLETED');
+    } finally {
+      restarted.child.kill('SIGTERM');
+      expect(await restarted.exited).toBe(0);
+    }
   });
 
   it('the API finishes in-flight requests on SIGTERM, then exits', async () => {
