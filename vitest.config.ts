@@ -16,6 +16,7 @@ export default defineConfig({
           // Installs (first run only) and starts PostgreSQL, Redis, Temporal and MinIO through
           // the project's own scripts, migrates a template database and bundles the workflows.
           globalSetup: ['test/helpers/global-setup.ts'],
+          setupFiles: ['test/helpers/quiet-temporal.ts'],
           hookTimeout: 180_000,
         },
       },

@@ -1,6 +1,7 @@
 import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
 import { loadConfigOrExit } from '../config/load-config.js';
 import { createLogger } from '../infra/logger.js';
+import { temporalLogger } from '../infra/temporal-logger.js';
 import { createDb } from '../db/connection.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { createWorker } from './create-worker.js';
@@ -11,6 +12,7 @@ const logger = createLogger(config, 'worker');
 // Temporal's runtime turns SIGINT/SIGTERM into a graceful worker shutdown: polling stops,
 // running activities get the grace period, then `run()` resolves.
 Runtime.install({
+  logger: temporalLogger(logger),
   shutdownSignals: ['SIGINT', 'SIGTERM'],
   telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }) } },
 });
