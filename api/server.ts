@@ -1,27 +1,21 @@
 import { serve, type ServerType } from '@hono/node-server';
 import { loadConfigOrExit } from '../config/load-config.js';
 import { createLogger } from '../infra/logger.js';
-import { createDb } from '../db/connection.js';
 import { migrateToLatest } from '../db/migrate.js';
-import { createRedis } from '../infra/redis.js';
-import { createTemporalClient } from '../infra/temporal.js';
-import { createObjectStore } from '../infra/object-store.js';
 import { createApp } from './app.js';
+import { createApiDeps } from './create-deps.js';
 
 const config = loadConfigOrExit();
 const logger = createLogger(config, 'api');
 
-const db = createDb(config.postgres.url);
+const deps = createApiDeps(config, logger);
 try {
-  await migrateToLatest(db);
+  await migrateToLatest(deps.db);
 } catch (error) {
   process.stderr.write(`api: database not usable: ${(error as Error).message}\n`);
   process.exit(1);
 }
-const redis = createRedis(config.redis.url);
-const temporal = createTemporalClient(config.temporal);
-const objectStore = createObjectStore(config.s3);
-const app = createApp({ config, logger, db, redis, temporal, objectStore });
+const app = createApp(deps);
 
 const server: ServerType = serve(
   { fetch: app.fetch, hostname: config.api.host, port: config.api.port },
@@ -48,7 +42,7 @@ async function shutdown(signal: string) {
   }, 10_000);
   await new Promise<void>((resolve) => server.close(() => resolve()));
   clearTimeout(force);
-  await Promise.allSettled([db.destroy(), redis.quit(), temporal.connection.close()]);
+  await deps.close();
   logger.info('api stopped');
   process.exit(0);
 }

@@ -1,10 +1,11 @@
 import type { ColumnType, Generated, JSONColumnType } from 'kysely';
+import type { Role, Sensitivity } from '../core/permissions/vocabulary.js';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 type Json = JSONColumnType<Record<string, unknown>, string | undefined, string>;
 
-export type Role = 'admin' | 'data_steward' | 'data_engineer' | 'viewer';
+export type { Role, Sensitivity } from '../core/permissions/vocabulary.js';
 export type UserStatus = 'active' | 'invited' | 'disabled';
 export type ScanStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 
@@ -80,6 +81,7 @@ export interface CatalogAssetsTable {
   description: string | null;
   properties: Json;
   fingerprint: string | null;
+  sensitivity: ColumnType<Sensitivity, Sensitivity | undefined, Sensitivity>;
   first_seen_scan_id: string | null;
   last_seen_scan_id: string | null;
   deleted_at: Timestamp | null;

@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely';
 import * as foundation from './0001-foundation.js';
+import * as assetSensitivity from './0002-asset-sensitivity.js';
 
 /**
  * Migrations in order. Listed statically (not read from the folder) so that they work the
@@ -7,4 +8,5 @@ import * as foundation from './0001-foundation.js';
  */
 export const migrations: Record<string, Migration> = {
   '0001-foundation': foundation,
+  '0002-asset-sensitivity': assetSensitivity,
 };

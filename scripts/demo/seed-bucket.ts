@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
+import { createObjectStore } from '../../infra/object-store.js';
 import type { Readable } from 'node:stream';
-import { Client } from 'minio';
+import type { Client } from 'minio';
 import type { Config } from '../../config/load-config.js';
 import { buildDemoFiles, type DemoFile } from './demo-files.js';
 import type { RetailDataset } from './retail-model.js';
@@ -36,19 +37,9 @@ interface Manifest {
   objects: { key: string; sha256: string; bytes: number }[];
 }
 
-/** A MinIO/S3 client for the configured endpoint; path-style, as MinIO expects. */
+/** The object store the demo files go to: the platform's configured S3 endpoint. */
 export function s3Client(config: Config): Client {
-  const url = new URL(config.s3.endpoint);
-  const useSSL = url.protocol === 'https:';
-  return new Client({
-    endPoint: url.hostname,
-    port: url.port ? Number(url.port) : useSSL ? 443 : 80,
-    useSSL,
-    accessKey: config.s3.accessKey,
-    secretKey: config.s3.secretKey,
-    region: config.s3.region,
-    pathStyle: true,
-  });
+  return createObjectStore(config.s3);
 }
 
 const sha256 = (body: Uint8Array): string => createHash('sha256').update(body).digest('hex');

@@ -1,6 +1,7 @@
 import { Connection } from '@temporalio/client';
+import { createObjectStore } from '../../infra/object-store.js';
 import { Redis } from 'ioredis';
-import { Client as MinioClient } from 'minio';
+import type { Client as MinioClient } from 'minio';
 import pg from 'pg';
 
 /**
@@ -132,17 +133,10 @@ export interface S3Target {
 }
 
 export function s3Client(target: S3Target): MinioClient {
-  const url = new URL(target.endpoint);
-  const useSSL = url.protocol === 'https:';
-  return new MinioClient({
-    endPoint: url.hostname,
-    port: url.port ? Number(url.port) : useSSL ? 443 : 80,
-    useSSL,
-    accessKey: target.accessKey,
-    secretKey: target.secretKey,
-    region: target.region ?? 'us-east-1',
-    retryOptions: { disableRetry: true },
-  });
+  return createObjectStore(
+    { ...target, region: target.region ?? 'us-east-1' },
+    { disableRetry: true },
+  );
 }
 
 /** Signed request with our keys: a server with other credentials fails here. */

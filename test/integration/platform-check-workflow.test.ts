@@ -7,6 +7,7 @@ import { Client } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import { createApp } from '../../api/app.js';
 import { createWorker } from '../../worker/create-worker.js';
+import { migrations } from '../../db/migrations/index.js';
 import { createLogger } from '../../infra/logger.js';
 import { createRedis } from '../../infra/redis.js';
 import { createObjectStore } from '../../infra/object-store.js';
@@ -80,7 +81,7 @@ describe('platform check: API → Temporal → worker → PostgreSQL', () => {
     expect(body.id).toMatch(/^platform-check-/);
     expect(body.result.taskQueue).toBe(taskQueue);
     expect(body.result.database.database).toBe(database.name);
-    expect(body.result.database.migrations).toEqual(['0001-foundation']);
+    expect(body.result.database.migrations).toEqual(Object.keys(migrations));
     expect(body.result.database.tables).toContainEqual({ name: 'workspaces', rows: 1 });
 
     const again = await fetch(`${apiUrl}/api/v1/diagnostics/${body.id}`);

@@ -4,11 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../api/app.js';
-import { createDb } from '../../db/connection.js';
+import { createApiDeps } from '../../api/create-deps.js';
 import { createLogger } from '../../infra/logger.js';
-import { createObjectStore } from '../../infra/object-store.js';
-import { createRedis } from '../../infra/redis.js';
-import { createTemporalClient } from '../../infra/temporal.js';
 import type { Readiness } from '../../infra/readiness.js';
 import {
   minioService,
@@ -87,21 +84,9 @@ describe('GET /ready with each dependency down and back', () => {
       S3_BUCKET: 'ready-test',
       READY_CHECK_TIMEOUT_MS: '1500',
     });
-    const db = createDb(config.postgres.url);
-    const redis = createRedis(config.redis.url);
-    const temporal = createTemporalClient(config.temporal);
-    app = createApp({
-      config,
-      logger: createLogger(config, 'api'),
-      db,
-      redis,
-      temporal,
-      objectStore: createObjectStore(config.s3),
-    });
-    close = async () => {
-      await Promise.allSettled([db.destroy(), temporal.connection.close()]);
-      redis.disconnect();
-    };
+    const deps = createApiDeps(config, createLogger(config, 'api'));
+    app = createApp(deps);
+    close = deps.close;
   }, 300_000);
 
   afterAll(async () => {
@@ -161,17 +146,8 @@ describe('GET /ready with a dependency that accepts connections but never answer
       REDIS_URL: `redis://127.0.0.1:${port}`,
       READY_CHECK_TIMEOUT_MS: '800',
     });
-    const redis = createRedis(config.redis.url);
-    const db = createDb(config.postgres.url);
-    const temporal = createTemporalClient(config.temporal);
-    const app = createApp({
-      config,
-      logger: createLogger(config, 'api'),
-      db,
-      redis,
-      temporal,
-      objectStore: createObjectStore(config.s3),
-    });
+    const deps = createApiDeps(config, createLogger(config, 'api'));
+    const app = createApp(deps);
     try {
       const started = performance.now();
       const response = await app.request('/ready');
@@ -182,9 +158,7 @@ describe('GET /ready with a dependency that accepts connections but never answer
       expect(body.checks.postgres.status).toBe('up');
       expect(elapsed).toBeLessThan(3_000);
     } finally {
-      redis.disconnect();
-      await db.destroy();
-      await temporal.connection.close();
+      await deps.close();
     }
   });
 });

@@ -1,0 +1,72 @@
+import type { SubjectFields, SubjectName } from '../core/permissions/ability-types.js';
+import { SENSITIVITY_LEVELS } from '../core/permissions/vocabulary.js';
+import type { ColumnSpec } from './casl-to-kysely.js';
+import type { Database } from './schema.js';
+
+/** `table.column` for the given tables, so a typo in the allow-list fails to compile. */
+type QualifiedColumn<T extends keyof Database> = {
+  [K in T]: `${K & string}.${keyof Database[K] & string}`;
+}[T];
+
+/** The allow-list for one subject: only its own fields, only columns of the given tables. */
+type ColumnsOf<S extends SubjectName, T extends keyof Database> = {
+  readonly [F in keyof SubjectFields[S]]?: ColumnSpec<QualifiedColumn<T>>;
+};
+
+interface PermissionColumns {
+  Workspace: ColumnsOf<'Workspace', 'workspaces'>;
+  User: ColumnsOf<'User', 'users'>;
+  Membership: ColumnsOf<'Membership', 'workspace_memberships'>;
+  DataSource: ColumnsOf<'DataSource', 'data_sources'>;
+  ScanRun: ColumnsOf<'ScanRun', 'scan_runs' | 'data_sources'>;
+  CatalogAsset: ColumnsOf<'CatalogAsset', 'catalog_assets'>;
+  AuditLog: ColumnsOf<'AuditLog', 'audit_log'>;
+}
+
+/**
+ * Which subject fields permission rules may filter on in SQL, and the column behind each.
+ * Fields left out here (a data source's `settings`, say) cannot appear in a row condition:
+ * the translation throws rather than guess. Columns are qualified so the filters keep
+ * working in joins. `ScanRun` rows belong to a workspace through their data source, so a
+ * scan-run query joins `data_sources` before applying the filter.
+ *
+ * @example
+ * db.selectFrom('scan_runs')
+ *   .innerJoin('data_sources', 'data_sources.id', 'scan_runs.data_source_id')
+ *   .where(caslToKysely(ability, 'read', 'ScanRun', permissionColumns.ScanRun))
+ *   .select('scan_runs.id');
+ */
+export const permissionColumns: PermissionColumns = {
+  Workspace: { id: 'workspaces.id' },
+  User: { id: 'users.id' },
+  Membership: {
+    workspaceId: 'workspace_memberships.workspace_id',
+    userId: 'workspace_memberships.user_id',
+    role: 'workspace_memberships.role',
+  },
+  DataSource: {
+    id: 'data_sources.id',
+    workspaceId: 'data_sources.workspace_id',
+    createdBy: 'data_sources.created_by',
+    name: 'data_sources.name',
+    scanner: 'data_sources.scanner',
+  },
+  ScanRun: {
+    id: 'scan_runs.id',
+    workspaceId: 'data_sources.workspace_id',
+    dataSourceId: 'scan_runs.data_source_id',
+    requestedBy: 'scan_runs.requested_by',
+  },
+  CatalogAsset: {
+    id: 'catalog_assets.id',
+    workspaceId: 'catalog_assets.workspace_id',
+    dataSourceId: 'catalog_assets.data_source_id',
+    kind: 'catalog_assets.kind',
+    sensitivity: { column: 'catalog_assets.sensitivity', levels: SENSITIVITY_LEVELS },
+  },
+  AuditLog: {
+    id: 'audit_log.id',
+    workspaceId: 'audit_log.workspace_id',
+    actorUserId: 'audit_log.actor_user_id',
+  },
+};
