@@ -6,6 +6,10 @@ import { problem } from './problem.js';
 import type { ApiDeps, AppEnv } from './deps.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { diagnosticsRoutes } from './routes/diagnostics-routes.js';
+import { authRoutes } from './routes/auth-routes.js';
+import { usersRoutes } from './routes/users-routes.js';
+import { createAuthContext } from './auth-context.js';
+import { authenticate } from './middleware/authenticate.js';
 
 /**
  * Builds the HTTP API. Validation failures, unknown routes and thrown errors all leave as
@@ -44,8 +48,20 @@ export function createApp(deps: ApiDeps) {
     );
   });
 
+  // Every /api/v1 endpoint requires a signed-in user unless `PUBLIC_ROUTES` names it.
+  const auth = createAuthContext(deps);
+  app.use('/api/v1/*', authenticate(deps, auth));
+
   app.route('/', healthRoutes(deps));
+  app.route('/', authRoutes(deps, auth));
+  app.route('/', usersRoutes(deps, auth));
   app.route('/', diagnosticsRoutes(deps));
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+  });
 
   app.doc31('/openapi.json', {
     openapi: '3.1.0',

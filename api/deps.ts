@@ -3,6 +3,8 @@ import type { Redis } from 'ioredis';
 import type { Client as TemporalClient } from '@temporalio/client';
 import type { Client as ObjectStore } from 'minio';
 import type { Config } from '../config/load-config.js';
+import type { AppAbility } from '../core/permissions/ability-types.js';
+import type { ActorRecord } from '../db/queries/actors.js';
 import type { Database } from '../db/schema.js';
 import type { Logger } from '../infra/logger.js';
 
@@ -14,8 +16,20 @@ export interface ApiDeps {
   redis: Redis;
   temporal: TemporalClient;
   objectStore: ObjectStore;
+  /** Put before every Redis key the API writes, so that test runs sharing a Redis stay apart. */
+  redisKeyPrefix?: string;
+}
+
+/** The signed-in user of a request, and the session their token belongs to. */
+export interface RequestActor extends ActorRecord {
+  sessionId: string;
 }
 
 export interface AppEnv {
-  Variables: { requestId: string };
+  Variables: {
+    requestId: string;
+    /** Set by `authenticate` on every non-public route; never read from request headers. */
+    actor: RequestActor;
+    ability: AppAbility;
+  };
 }

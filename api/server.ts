@@ -4,6 +4,7 @@ import { createLogger } from '../infra/logger.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { createApp } from './app.js';
 import { createApiDeps } from './create-deps.js';
+import { ensureFirstAdmin } from './bootstrap.js';
 
 const config = loadConfigOrExit();
 const logger = createLogger(config, 'api');
@@ -11,6 +12,7 @@ const logger = createLogger(config, 'api');
 const deps = createApiDeps(config, logger);
 try {
   await migrateToLatest(deps.db);
+  await ensureFirstAdmin(deps.db, config, logger, (line) => process.stdout.write(line));
 } catch (error) {
   process.stderr.write(`api: database not usable: ${(error as Error).message}\n`);
   process.exit(1);

@@ -68,6 +68,11 @@ export const envSchema = z.object({
     })
     .optional(),
 
+  ADMIN_EMAIL: z.email().default('admin@example.com'),
+  ADMIN_PASSWORD: z.string().min(12, { message: 'must be at least 12 characters' }).optional(),
+  ACCESS_TOKEN_TTL_SECONDS: positiveInt.default(900),
+  REFRESH_TOKEN_TTL_SECONDS: positiveInt.default(14 * 24 * 3600),
+
   DEMO: flag.default(true),
   WORKER_SHUTDOWN_GRACE_SECONDS: positiveInt.default(30),
   READY_CHECK_TIMEOUT_MS: positiveInt.default(2000),

@@ -31,6 +31,13 @@ export interface Config {
     bucket: string;
   };
   secrets: { jwtSigningKey: string; dataEncryptionKey: Buffer };
+  /** `adminPassword` is undefined when none was given: development then generates one. */
+  auth: {
+    adminEmail: string;
+    adminPassword: string | undefined;
+    accessTokenTtlSeconds: number;
+    refreshTokenTtlSeconds: number;
+  };
   demo: boolean;
   worker: { shutdownGraceMs: number };
   readiness: { timeoutMs: number };
@@ -133,6 +140,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = proces
         env.DATA_ENCRYPTION_KEY ?? generated('dataEncryptionKey'),
         'base64',
       ),
+    },
+    auth: {
+      adminEmail: env.ADMIN_EMAIL,
+      adminPassword: env.ADMIN_PASSWORD,
+      accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
+      refreshTokenTtlSeconds: env.REFRESH_TOKEN_TTL_SECONDS,
     },
     demo: env.DEMO,
     worker: { shutdownGraceMs: env.WORKER_SHUTDOWN_GRACE_SECONDS * 1000 },

@@ -104,6 +104,20 @@ export interface AuditLogTable {
   after: Json | null;
 }
 
+export interface RefreshTokensTable {
+  id: Generated<string>;
+  /** The session id too: one family per sign-in, shared by every rotated token. */
+  family_id: string;
+  user_id: string;
+  token_hash: string;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+  created_at: CreatedAt;
+  user_agent: string | null;
+  ip: string | null;
+}
+
 /** The platform database as Kysely sees it; one entry per table. */
 export interface Database {
   workspaces: WorkspacesTable;
@@ -113,4 +127,5 @@ export interface Database {
   scan_runs: ScanRunsTable;
   catalog_assets: CatalogAssetsTable;
   audit_log: AuditLogTable;
+  refresh_tokens: RefreshTokensTable;
 }

@@ -29,9 +29,11 @@ const startRoute = createRoute({
   request: {
     query: z.strictObject({ wait: z.coerce.number().int().min(0).max(60).default(20) }),
   },
+  security: [{ bearer: [] }],
   responses: {
     200: { description: 'Finished', content: { 'application/json': { schema: checkResult } } },
     202: { description: 'Still running', content: { 'application/json': { schema: checkResult } } },
+    403: { description: 'Only platform admins run platform checks' },
   },
 });
 
@@ -40,6 +42,7 @@ const getRoute = createRoute({
   path: '/api/v1/diagnostics/{id}',
   tags: ['operations'],
   summary: 'Result of a platform check',
+  security: [{ bearer: [] }],
   request: { params: z.strictObject({ id: checkId }) },
   responses: {
     200: { description: 'Finished', content: { 'application/json': { schema: checkResult } } },
@@ -60,11 +63,17 @@ async function waitFor<T>(promise: Promise<T>, seconds: number): Promise<T | und
   }
 }
 
-/** The first end-to-end workflow: it shows a worker is polling and reaches the database. */
+/**
+ * The first end-to-end workflow: it shows a worker is polling and reaches the database.
+ * Platform admins only: it reveals table sizes and the deployment's task queue.
+ */
 export function diagnosticsRoutes({ temporal, config }: ApiDeps) {
   const app = new OpenAPIHono<AppEnv>();
 
   app.openapi(startRoute, async (c) => {
+    if (!c.var.actor.isPlatformAdmin) {
+      return problem(c, 403, { detail: 'Only platform admins run platform checks.' }) as never;
+    }
     const { wait } = c.req.valid('query');
     // Started by name: the API never loads workflow code, only its type.
     const handle = await temporal.workflow.start<typeof platformCheckWorkflow>(
@@ -86,6 +95,10 @@ export function diagnosticsRoutes({ temporal, config }: ApiDeps) {
 
   app.openapi(getRoute, async (c) => {
     const { id } = c.req.valid('param');
+    // Same answer as an unknown id: a non-admin learns nothing about which checks exist.
+    if (!c.var.actor.isPlatformAdmin) {
+      return problem(c, 404, { detail: 'No platform check has this id.' }) as never;
+    }
     const handle = temporal.workflow.getHandle(id);
     try {
       const description = await handle.describe();

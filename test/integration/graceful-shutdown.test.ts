@@ -8,6 +8,7 @@ import { createTestDatabase, type TestDatabase } from '../helpers/test-database.
 import { testConfig } from '../helpers/test-config.js';
 import { runEntrypoint } from '../helpers/child-process.js';
 import { freePort } from '../helpers/free-port.js';
+import { bearer, login } from '../helpers/auth.js';
 
 const config = testConfig();
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -107,16 +108,24 @@ describe('graceful shutdown', () => {
 
   it('the API finishes in-flight requests on SIGTERM, then exits', async () => {
     const port = await freePort();
+    const admin = { email: `admin-${randomUUID()}@example.test`, password: randomUUID() };
     // No worker polls this queue, so the request below waits its full `wait` time.
     const api = runEntrypoint('api/server.ts', {
       DATABASE_URL: database.url,
       API_PORT: String(port),
       TEMPORAL_TASK_QUEUE: `idle-${randomUUID()}`,
       LOG_LEVEL: 'info',
+      ADMIN_EMAIL: admin.email,
+      ADMIN_PASSWORD: admin.password,
     });
     await api.waitFor(/api listening/);
-    const inFlight = fetch(`http://127.0.0.1:${port}/api/v1/diagnostics?wait=3`, {
+    // The API created this first admin at start-up.
+    const send = (path: string, init?: RequestInit) =>
+      fetch(`http://127.0.0.1:${port}${path}`, init);
+    const { accessToken } = await login(send, admin);
+    const inFlight = send('/api/v1/diagnostics?wait=3', {
       method: 'POST',
+      headers: bearer(accessToken),
     });
     await sleep(1_000);
     api.child.kill('SIGTERM');

@@ -27,6 +27,7 @@ describe('migrations', () => {
       'audit_log',
       'catalog_assets',
       'data_sources',
+      'refresh_tokens',
       'scan_runs',
       'users',
       'workspace_memberships',

@@ -14,6 +14,7 @@ import { createObjectStore } from '../../infra/object-store.js';
 import type { PlatformCheckResult } from '../../workflows/platform-check-workflow.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
 import { testConfig } from '../helpers/test-config.js';
+import { bearer, createTestUser, login } from '../helpers/auth.js';
 
 interface CheckBody {
   id: string;
@@ -32,6 +33,8 @@ describe('platform check: API → Temporal → worker → PostgreSQL', () => {
   let server: ServerType;
   let apiUrl: string;
   const redis = createRedis(config.redis.url);
+  const redisKeyPrefix = `test:${randomUUID()}:`;
+  let auth: Record<string, string>;
 
   beforeAll(async () => {
     database = await createTestDatabase();
@@ -57,10 +60,14 @@ describe('platform check: API → Temporal → worker → PostgreSQL', () => {
       redis,
       temporal,
       objectStore: createObjectStore(config.s3),
+      redisKeyPrefix,
     });
     server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 });
     await new Promise((resolve) => server.once('listening', resolve));
     apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const admin = await createTestUser(database.db, { platformAdmin: true });
+    const tokens = await login((path, init) => fetch(`${apiUrl}${path}`, init), admin);
+    auth = bearer(tokens.accessToken);
   });
 
   afterAll(async () => {
@@ -74,7 +81,10 @@ describe('platform check: API → Temporal → worker → PostgreSQL', () => {
 
   it('runs the workflow on a worker and returns the activity result through the API', async () => {
     await database.db.insertInto('workspaces').values({ slug: 'retail', name: 'Retail' }).execute();
-    const response = await fetch(`${apiUrl}/api/v1/diagnostics?wait=30`, { method: 'POST' });
+    const response = await fetch(`${apiUrl}/api/v1/diagnostics?wait=30`, {
+      method: 'POST',
+      headers: auth,
+    });
     expect(response.status).toBe(200);
     const body = (await response.json()) as CheckBody;
     expect(body.status).toBe('completed');
@@ -84,7 +94,7 @@ describe('platform check: API → Temporal → worker → PostgreSQL', () => {
     expect(body.result.database.migrations).toEqual(Object.keys(migrations));
     expect(body.result.database.tables).toContainEqual({ name: 'workspaces', rows: 1 });
 
-    const again = await fetch(`${apiUrl}/api/v1/diagnostics/${body.id}`);
+    const again = await fetch(`${apiUrl}/api/v1/diagnostics/${body.id}`, { headers: auth });
     expect(again.status).toBe(200);
     expect(((await again.json()) as CheckBody).result).toEqual(body.result);
 
@@ -103,28 +113,38 @@ describe('platform check: API → Temporal → worker → PostgreSQL', () => {
       redis,
       temporal: env.client,
       objectStore: createObjectStore(idle.s3),
+      redisKeyPrefix,
     });
-    const response = await app.request('/api/v1/diagnostics?wait=0', { method: 'POST' });
+    const response = await app.request('/api/v1/diagnostics?wait=0', {
+      method: 'POST',
+      headers: auth,
+    });
     expect(response.status).toBe(202);
     const location = response.headers.get('Location');
     expect(location).toMatch(/^\/api\/v1\/diagnostics\/platform-check-/);
-    const pending = await app.request(location!);
+    const pending = await app.request(location!, { headers: auth });
     expect(pending.status).toBe(202);
     await env.client.workflow.getHandle(location!.split('/').pop()!).terminate('test cleanup');
   });
 
   it('rejects bad input and unknown ids as problem+json', async () => {
-    const bad = await fetch(`${apiUrl}/api/v1/diagnostics?wait=999`, { method: 'POST' });
+    const bad = await fetch(`${apiUrl}/api/v1/diagnostics?wait=999`, {
+      method: 'POST',
+      headers: auth,
+    });
     expect(bad.status).toBe(400);
     expect(bad.headers.get('content-type')).toContain('application/problem+json');
     const unknownField = await fetch(`${apiUrl}/api/v1/diagnostics?wait=1&admin=true`, {
       method: 'POST',
+      headers: auth,
     });
     expect(unknownField.status).toBe(400);
-    const missing = await fetch(`${apiUrl}/api/v1/diagnostics/platform-check-${randomUUID()}`);
+    const missing = await fetch(`${apiUrl}/api/v1/diagnostics/platform-check-${randomUUID()}`, {
+      headers: auth,
+    });
     expect(missing.status).toBe(404);
     expect(((await missing.json()) as { title: string }).title).toBe('Not Found');
-    const foreign = await fetch(`${apiUrl}/api/v1/diagnostics/scan:abc`);
+    const foreign = await fetch(`${apiUrl}/api/v1/diagnostics/scan:abc`, { headers: auth });
     expect(foreign.status).toBe(400);
   });
 });
