@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const port = z.coerce.number().int().min(1).max(65535);
@@ -19,6 +20,16 @@ const urlWithScheme = (schemes: string[]) =>
 const hostPort = z
   .string()
   .regex(/^[A-Za-z0-9.\-[\]:]+:\d{1,5}$/, { message: 'must be host:port, e.g. temporal:7233' });
+
+const cidrList = z.string().refine(
+  (value) =>
+    value
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean)
+      .every((item) => /^[0-9a-fA-F:.]+\/\d{1,3}$/.test(item) && isIP(item.split('/')[0]!) !== 0),
+  { message: 'must be comma-separated CIDR blocks, e.g. 10.0.0.0/8,192.168.0.0/16' },
+);
 
 /**
  * Every environment variable the platform reads. README's configuration table mirrors this;
@@ -72,6 +83,36 @@ export const envSchema = z.object({
   ADMIN_PASSWORD: z.string().min(12, { message: 'must be at least 12 characters' }).optional(),
   ACCESS_TOKEN_TTL_SECONDS: positiveInt.default(900),
   REFRESH_TOKEN_TTL_SECONDS: positiveInt.default(14 * 24 * 3600),
+
+  RATE_LIMIT_REQUESTS: positiveInt.default(300),
+  RATE_LIMIT_WINDOW_MS: positiveInt.default(60_000),
+  RATE_LIMIT_FAIL_MODE: z.enum(['open', 'closed']).default('open'),
+  RATE_LIMIT_TIMEOUT_MS: positiveInt.default(250),
+  TRUSTED_PROXIES: z.coerce.number().int().min(0).max(10).default(0),
+  HTTP_BODY_LIMIT_BYTES: positiveInt.default(1024 * 1024),
+
+  MARIADB_URL: urlWithScheme(['mysql', 'mariadb']).optional(),
+  MARIADB_PORT: port.default(13306),
+
+  DATA_ENCRYPTION_PREVIOUS_KEYS: z
+    .string()
+    .refine(
+      (value) => value.split(',').every((key) => Buffer.from(key.trim(), 'base64').length === 32),
+      { message: 'must be comma-separated 32-byte keys encoded as base64' },
+    )
+    .optional(),
+  SCANNER_PLUGINS: z
+    .string()
+    .regex(/^\s*(@?[a-z0-9][a-z0-9._\/-]*)(\s*,\s*@?[a-z0-9][a-z0-9._\/-]*)*\s*$/, {
+      message: 'must be comma-separated npm package names',
+    })
+    .optional(),
+  SCANNER_ALLOW_CIDRS: cidrList.optional(),
+  SCANNER_DENY_CIDRS: cidrList.optional(),
+  SCAN_CONCURRENCY: positiveInt.max(64).default(4),
+  SCAN_BATCH_SIZE: positiveInt.max(10_000).default(50),
+  SCAN_SAMPLE_ROWS: positiveInt.max(100_000).default(100),
+  SAMPLE_RETENTION_DAYS: positiveInt.default(30),
 
   DEMO: flag.default(true),
   WORKER_SHUTDOWN_GRACE_SECONDS: positiveInt.default(30),

@@ -30,13 +30,38 @@ export interface Config {
     region: string;
     bucket: string;
   };
-  secrets: { jwtSigningKey: string; dataEncryptionKey: Buffer };
+  /** `previousEncryptionKeys` still decrypt what was written before a key rotation. */
+  secrets: { jwtSigningKey: string; dataEncryptionKey: Buffer; previousEncryptionKeys: Buffer[] };
   /** `adminPassword` is undefined when none was given: development then generates one. */
   auth: {
     adminEmail: string;
     adminPassword: string | undefined;
     accessTokenTtlSeconds: number;
     refreshTokenTtlSeconds: number;
+  };
+  http: {
+    bodyLimitBytes: number;
+    /** How many reverse proxies in front of the API may set X-Forwarded-For. */
+    trustedProxies: number;
+    rateLimit: {
+      requests: number;
+      windowMs: number;
+      failMode: 'open' | 'closed';
+      timeoutMs: number;
+    };
+  };
+  /** A MariaDB used by tests and the demo; `managed` when the project's scripts run it. */
+  mariadb: { url: string; managed: boolean; port: number; password: string };
+  scan: {
+    /** npm packages loaded as extra scanner plugins at start-up. */
+    plugins: string[];
+    /** Scanners may connect only to addresses in `allowCidrs` (all when empty) and never to `denyCidrs`. */
+    allowCidrs: string[];
+    denyCidrs: string[];
+    concurrency: number;
+    batchSize: number;
+    sampleRows: number;
+    sampleRetentionDays: number;
   };
   demo: boolean;
   worker: { shutdownGraceMs: number };
@@ -91,6 +116,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = proces
 
   const postgresPassword = generated('postgresPassword');
   const redisPassword = generated('redisPassword');
+  const mariadbPassword = generated('mariadbPassword');
   const temporalAddress = env.TEMPORAL_ADDRESS ?? `127.0.0.1:${env.TEMPORAL_PORT}`;
 
   return {
@@ -140,6 +166,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = proces
         env.DATA_ENCRYPTION_KEY ?? generated('dataEncryptionKey'),
         'base64',
       ),
+      previousEncryptionKeys: list(env.DATA_ENCRYPTION_PREVIOUS_KEYS).map((key) =>
+        Buffer.from(key, 'base64'),
+      ),
     },
     auth: {
       adminEmail: env.ADMIN_EMAIL,
@@ -147,10 +176,44 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = proces
       accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
       refreshTokenTtlSeconds: env.REFRESH_TOKEN_TTL_SECONDS,
     },
+    http: {
+      bodyLimitBytes: env.HTTP_BODY_LIMIT_BYTES,
+      trustedProxies: env.TRUSTED_PROXIES,
+      rateLimit: {
+        requests: env.RATE_LIMIT_REQUESTS,
+        windowMs: env.RATE_LIMIT_WINDOW_MS,
+        failMode: env.RATE_LIMIT_FAIL_MODE,
+        timeoutMs: env.RATE_LIMIT_TIMEOUT_MS,
+      },
+    },
+    mariadb: {
+      url:
+        env.MARIADB_URL ??
+        `mysql://governance:${encodeURIComponent(mariadbPassword)}@127.0.0.1:${env.MARIADB_PORT}/governance`,
+      managed: !env.MARIADB_URL,
+      port: env.MARIADB_PORT,
+      password: mariadbPassword,
+    },
+    scan: {
+      plugins: list(env.SCANNER_PLUGINS),
+      allowCidrs: list(env.SCANNER_ALLOW_CIDRS),
+      denyCidrs: list(env.SCANNER_DENY_CIDRS),
+      concurrency: env.SCAN_CONCURRENCY,
+      batchSize: env.SCAN_BATCH_SIZE,
+      sampleRows: env.SCAN_SAMPLE_ROWS,
+      sampleRetentionDays: env.SAMPLE_RETENTION_DAYS,
+    },
     demo: env.DEMO,
     worker: { shutdownGraceMs: env.WORKER_SHUTDOWN_GRACE_SECONDS * 1000 },
     readiness: { timeoutMs: env.READY_CHECK_TIMEOUT_MS },
   };
+}
+
+function list(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
 }
 
 /** For entrypoints: prints every problem on stderr and exits 1 instead of throwing. */

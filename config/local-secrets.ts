@@ -12,6 +12,7 @@ export interface LocalSecrets {
   dataEncryptionKey: string;
   postgresPassword: string;
   redisPassword: string;
+  mariadbPassword: string;
   minioAccessKey: string;
   minioSecretKey: string;
 }
@@ -24,6 +25,7 @@ function generate(): LocalSecrets {
     dataEncryptionKey: randomBytes(32).toString('base64'),
     postgresPassword: token(24),
     redisPassword: token(24),
+    mariadbPassword: token(24),
     minioAccessKey: 'governance-admin',
     minioSecretKey: token(24),
   };
