@@ -8,19 +8,44 @@ import { servicesUp } from '../../scripts/services/index.js';
 import { createDb } from '../../db/connection.js';
 import { migrateToLatest } from '../../db/migrate.js';
 import { WORKFLOWS_PATH } from '../../worker/create-worker.js';
-import { TEMPLATE_DATABASE, withDatabase } from './database-url.js';
+import { TEMPLATE_PREFIX, withDatabase } from './database-url.js';
 import { testConfig } from './test-config.js';
 
-async function prepareTemplate(adminUrl: string): Promise<void> {
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function onAdmin(adminUrl: string, fn: (admin: pg.Client) => Promise<void>): Promise<void> {
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   try {
-    await admin.query(`drop database if exists ${TEMPLATE_DATABASE} with (force)`);
-    await admin.query(`create database ${TEMPLATE_DATABASE}`);
+    await fn(admin);
   } finally {
     await admin.end();
   }
-  const db = createDb(withDatabase(adminUrl, TEMPLATE_DATABASE), { max: 1 });
+}
+
+/** Creates this run's template (dropping those of runs that died) and migrates it. */
+async function prepareTemplate(adminUrl: string, template: string): Promise<void> {
+  await onAdmin(adminUrl, async (admin) => {
+    const { rows } = await admin.query<{ datname: string }>(
+      'select datname from pg_database where datname like $1',
+      [`${TEMPLATE_PREFIX}%`],
+    );
+    for (const { datname } of rows) {
+      const pid = Number(datname.slice(TEMPLATE_PREFIX.length));
+      if (datname === template || !isAlive(pid)) {
+        await admin.query(`drop database if exists ${datname} with (force)`);
+      }
+    }
+    await admin.query(`create database ${template}`);
+  });
+  const db = createDb(withDatabase(adminUrl, template), { max: 1 });
   try {
     await migrateToLatest(db);
   } finally {
@@ -28,11 +53,13 @@ async function prepareTemplate(adminUrl: string): Promise<void> {
   }
 }
 
-export default async function setup(project: TestProject): Promise<void> {
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const config = testConfig();
   const started = performance.now();
   await servicesUp(config, { log: (line) => process.stdout.write(`[services] ${line}\n`) });
-  await prepareTemplate(config.postgres.url);
+  const template = `${TEMPLATE_PREFIX}${process.pid}`;
+  await prepareTemplate(config.postgres.url, template);
+  project.provide('templateDatabase', template);
 
   const bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietLogger });
   const dir = join(config.dataDir, 'test');
@@ -43,6 +70,10 @@ export default async function setup(project: TestProject): Promise<void> {
   process.stdout.write(
     `[setup] services, template database and workflow bundle ready in ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
   );
+  return () =>
+    onAdmin(config.postgres.url, async (admin) => {
+      await admin.query(`drop database if exists ${template} with (force)`);
+    });
 }
 
 const noop = () => undefined;

@@ -4,5 +4,7 @@ import type {} from 'vitest';
 declare module 'vitest' {
   export interface ProvidedContext {
     workflowBundlePath: string;
+    /** The migrated database of this run that `createTestDatabase` copies. */
+    templateDatabase: string;
   }
 }

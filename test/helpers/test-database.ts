@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import pg from 'pg';
+import { inject } from 'vitest';
 import { createDb } from '../../db/connection.js';
 import type { Database } from '../../db/schema.js';
-import { TEMPLATE_DATABASE, withDatabase } from './database-url.js';
+import { withDatabase } from './database-url.js';
 import { testConfig } from './test-config.js';
 
 export interface TestDatabase {
@@ -29,7 +30,7 @@ async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
  */
 export async function createTestDatabase(options: { empty?: boolean } = {}): Promise<TestDatabase> {
   const name = `test_${randomBytes(6).toString('hex')}`;
-  const template = options.empty ? 'template0' : TEMPLATE_DATABASE;
+  const template = options.empty ? 'template0' : inject('templateDatabase');
   await admin((client) => client.query(`create database ${name} template ${template}`));
   const url = withDatabase(testConfig().postgres.url, name);
   const db = createDb(url, { max: 4 });
