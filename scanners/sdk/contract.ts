@@ -120,6 +120,11 @@ export interface DiscoveredDataset extends Named {
   columns: DiscoveredColumn[];
   /** Changes whenever the dataset's structure (columns, types, keys, definition) changes. */
   fingerprint: string;
+  /**
+   * Set when the dataset exists but could not be read whole (a corrupt Parquet footer, ragged
+   * CSV rows): the scan reports it and goes on with the others.
+   */
+  problem?: { kind: ScannerErrorKind; message: string };
 }
 
 export interface DiscoveredColumn {
