@@ -31,5 +31,7 @@ export interface AppEnv {
     /** Set by `authenticate` on every non-public route; never read from request headers. */
     actor: RequestActor;
     ability: AppAbility;
+    /** Set by `audit()`; `auditGuard` refuses a successful write without it. */
+    audited: boolean;
   };
 }

@@ -1,20 +1,10 @@
 import { z } from '@hono/zod-openapi';
 import { HTTPException } from 'hono/http-exception';
 
+export type { Page, PageRequest } from '../db/keyset-page.js';
+
 export const DEFAULT_PAGE_LIMIT = 50;
 export const MAX_PAGE_LIMIT = 200;
-
-/** One page of a list and the opaque cursor of the next one (`null` on the last page). */
-export interface Page<T> {
-  items: T[];
-  nextCursor: string | null;
-}
-
-/** What a query needs to fetch one page: how many rows, after which sort key. */
-export interface PageRequest<K> {
-  limit: number;
-  after: K | null;
-}
 
 /**
  * The `cursor` and `limit` query parameters of every list route; spread its `shape` into
@@ -62,17 +52,6 @@ export function pageLimit(requested: number | undefined): number {
 }
 
 /**
- * The cursor is the sort key of the last item, as base64url JSON. It is opaque to clients
- * but not secret: it never carries more than the values the page already showed.
- *
- * @example
- * encodeCursor({ at: '2026-01-01T00:00:00.000001Z', id: '42' }); // 'eyJhdCI6…'
- */
-export function encodeCursor(key: Record<string, unknown>): string {
-  return Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
-}
-
-/**
  * Reads a cursor back into its sort key and checks it against `schema`; a cursor that was
  * altered, truncated or made for another list is a client error (400), never a query with
  * unchecked values.
@@ -99,31 +78,4 @@ export function decodeCursor<S extends z.ZodType>(
 
 function invalidCursor(): HTTPException {
   return new HTTPException(400, { message: 'The cursor is not valid for this list.' });
-}
-
-/**
- * Runs one keyset query for `limit + 1` rows: the extra row only tells whether a next page
- * exists, so no `count(*)` is needed. `fetch` must order by the same key `cursorOf` returns
- * and start strictly after `after`.
- *
- * @example
- * const page = await keysetPage({
- *   limit: pageLimit(query.limit),
- *   after: decodeCursor(query.cursor, keySchema),
- *   fetch: ({ limit, after }) => selectRows(db, after, limit),
- *   cursorOf: (row) => ({ at: row.at, id: row.id }),
- * });
- */
-export async function keysetPage<T, K extends Record<string, unknown>>(options: {
-  limit: number;
-  after: K | null;
-  fetch: (request: PageRequest<K>) => Promise<T[]>;
-  cursorOf: (item: T) => K;
-}): Promise<Page<T>> {
-  const rows = await options.fetch({ limit: options.limit + 1, after: options.after });
-  const items = rows.slice(0, options.limit);
-  const last = items.at(-1);
-  const nextCursor =
-    rows.length > options.limit && last !== undefined ? encodeCursor(options.cursorOf(last)) : null;
-  return { items, nextCursor };
 }

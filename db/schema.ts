@@ -118,6 +118,14 @@ export interface RefreshTokensTable {
   ip: string | null;
 }
 
+export interface UserInvitationsTable {
+  user_id: string;
+  token_hash: string;
+  expires_at: Timestamp;
+  created_by: string | null;
+  created_at: CreatedAt;
+}
+
 /** The platform database as Kysely sees it; one entry per table. */
 export interface Database {
   workspaces: WorkspacesTable;
@@ -128,4 +136,5 @@ export interface Database {
   catalog_assets: CatalogAssetsTable;
   audit_log: AuditLogTable;
   refresh_tokens: RefreshTokensTable;
+  user_invitations: UserInvitationsTable;
 }

@@ -1,9 +1,9 @@
 import type { Context, MiddlewareHandler } from 'hono';
-import { matchedRoutes } from 'hono/route';
 import { defineAbilityFor } from '../../core/permissions/define-ability.js';
 import { loadActiveActor } from '../../db/queries/actors.js';
 import type { AuthContext } from '../auth-context.js';
 import type { ApiDeps, AppEnv } from '../deps.js';
+import { endpointKey } from '../endpoint.js';
 import { problem } from '../problem.js';
 
 /**
@@ -12,17 +12,17 @@ import { problem } from '../problem.js';
  * make a protected endpoint look public.
  */
 export const PUBLIC_ROUTES: ReadonlySet<string> = new Set([
+  'GET /health',
+  'GET /ready',
+  'GET /metrics',
+  'GET /openapi.json',
+  'GET /docs',
+  'GET /docs/docs.js',
+  'GET /docs/docs.css',
   'POST /api/v1/auth/login',
   'POST /api/v1/auth/refresh',
+  'POST /api/v1/auth/accept-invitation',
 ]);
-
-/** The endpoint the request will reach: the last matched route that is not middleware. */
-function endpointOf(c: Context): string | undefined {
-  const endpoint = matchedRoutes(c)
-    .filter((route) => route.method !== 'ALL')
-    .at(-1);
-  return endpoint ? `${endpoint.method} ${endpoint.path}` : undefined;
-}
 
 /** A 401 that tells the client which scheme to use (RFC 6750). */
 export function unauthorized(c: Context, detail: string): Response {
@@ -42,11 +42,11 @@ function bearerToken(header: string | undefined): string | undefined {
  * ability. Identity comes from the token alone; headers such as `X-User` mean nothing here.
  *
  * @example
- * app.use('/api/v1/*', authenticate(deps, auth));
+ * app.use(authenticate(deps, auth));
  */
 export function authenticate(deps: ApiDeps, auth: AuthContext): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const endpoint = endpointOf(c);
+    const endpoint = endpointKey(c);
     if (endpoint !== undefined && PUBLIC_ROUTES.has(endpoint)) return next();
 
     const token = bearerToken(c.req.header('Authorization'));

@@ -1,6 +1,4 @@
-import type { Context } from 'hono';
 import type { Redis } from 'ioredis';
-import { getConnInfo } from '@hono/node-server/conninfo';
 
 const WINDOW_SECONDS = 15 * 60;
 const MAX_FAILURES_PER_ACCOUNT = 10;
@@ -48,16 +46,4 @@ export function createLoginThrottle(redis: Redis, prefix = ''): LoginThrottle {
       await redis.del(accountKey(email));
     },
   };
-}
-
-/**
- * The peer address of the TCP connection. Forwarding headers are ignored on purpose: a
- * client could set them to a fresh value on every attempt and never be throttled.
- */
-export function clientAddress(c: Context): string {
-  try {
-    return getConnInfo(c).remote.address ?? 'unknown';
-  } catch {
-    return 'unknown';
-  }
 }

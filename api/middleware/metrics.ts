@@ -1,6 +1,6 @@
-import type { Context, MiddlewareHandler } from 'hono';
+import type { MiddlewareHandler } from 'hono';
 import { Hono } from 'hono';
-import { matchedRoutes } from 'hono/route';
+import { endpointOf } from '../endpoint.js';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 
 /** The route label of requests that matched no route (a 404 from `notFound`). */
@@ -13,21 +13,6 @@ export interface HttpMetrics {
   registry: Registry;
   /** Counts and times every request; mount it first so that it sees every answer. */
   middleware: MiddlewareHandler;
-}
-
-/**
- * The route template that answered (`/api/v1/scans/:id`), never the raw path, so one label
- * value stands for every id and the number of series stays bounded. Middleware registered
- * with `use` is matched under method `ALL`; a request that only middleware matched found
- * no route.
- */
-function routeTemplate(c: Context): string {
-  const routes = matchedRoutes(c);
-  for (let i = routes.length - 1; i >= 0; i--) {
-    const route = routes[i]!;
-    if (route.method !== 'ALL') return route.path;
-  }
-  return UNMATCHED_ROUTE;
 }
 
 /**
@@ -66,7 +51,7 @@ export function createHttpMetrics(
     } finally {
       const labels = {
         method: c.req.method,
-        route: routeTemplate(c),
+        route: endpointOf(c)?.path ?? UNMATCHED_ROUTE,
         // Hono turns thrown errors into responses before this point; 500 covers the rest.
         status: String(c.finalized ? c.res.status : 500),
       };

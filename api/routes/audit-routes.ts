@@ -5,14 +5,8 @@ import { auditCursor, listAudit } from '../../db/queries/audit-log.js';
 import type { Database } from '../../db/schema.js';
 import type { AppEnv } from '../deps.js';
 import { decodeCursor, pageLimit, pageSchema, paginationQuery } from '../pagination.js';
+import { bearer, commonErrors, problemContent } from '../openapi-common.js';
 import { problem } from '../problem.js';
-
-const problemSchema = z
-  .object({ type: z.string(), title: z.string(), status: z.number(), detail: z.string() })
-  .partial()
-  .passthrough()
-  .openapi('Problem');
-const problemContent = { 'application/problem+json': { schema: problemSchema } };
 
 const auditEntry = z
   .object({
@@ -54,8 +48,10 @@ const listAuditRoute = createRoute({
   tags: ['audit'],
   summary: 'Search the audit log',
   description: 'Newest first, one page at a time; every filter given must match.',
+  security: bearer,
   request: { query: auditQuery },
   responses: {
+    ...commonErrors,
     200: {
       description: 'One page of audit entries',
       content: { 'application/json': { schema: pageSchema(auditEntry).openapi('AuditPage') } },

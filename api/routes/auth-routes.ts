@@ -11,11 +11,14 @@ import { verifyPassword } from '../../infra/passwords.js';
 import type { AuthContext } from '../auth-context.js';
 import type { ApiDeps, AppEnv } from '../deps.js';
 import { unauthorized } from '../middleware/authenticate.js';
-import { clientAddress } from '../middleware/login-throttle.js';
+import { clientAddress } from '../middleware/client-address.js';
+import { audit } from '../audit.js';
+import { redeemInvitation } from '../../db/queries/invitations.js';
+import { updateUser, findUser } from '../../db/queries/users.js';
+import { hashPassword } from '../../infra/passwords.js';
+import { bearer, commonErrors, json, problemContent } from '../openapi-common.js';
 import { problem } from '../problem.js';
-import { loginBody, me, problemContent, refreshBody, tokenPair } from './auth-schemas.js';
-
-const json = <T>(schema: T) => ({ 'application/json': { schema } });
+import { acceptInvitationBody, loginBody, me, refreshBody, tokenPair } from './auth-schemas.js';
 
 const loginRoute = createRoute({
   method: 'post',
@@ -25,8 +28,22 @@ const loginRoute = createRoute({
   request: { body: { required: true, content: json(loginBody) } },
   responses: {
     200: { description: 'Signed in', content: json(tokenPair) },
+    ...commonErrors,
     401: { description: 'Wrong e-mail or password', content: problemContent },
     429: { description: 'Too many failed attempts', content: problemContent },
+  },
+});
+
+const acceptInvitationRoute = createRoute({
+  method: 'post',
+  path: '/api/v1/auth/accept-invitation',
+  tags: ['auth'],
+  summary: 'Set a password with a one-time invitation token and become active',
+  request: { body: { required: true, content: json(acceptInvitationBody) } },
+  responses: {
+    204: { description: 'The account is active; sign in with the new password' },
+    ...commonErrors,
+    401: { description: 'Unknown, used or expired invitation', content: problemContent },
   },
 });
 
@@ -39,6 +56,7 @@ const refreshRoute = createRoute({
   request: { body: { required: true, content: json(refreshBody) } },
   responses: {
     200: { description: 'New tokens', content: json(tokenPair) },
+    ...commonErrors,
     401: { description: 'Invalid, expired or reused token', content: problemContent },
   },
 });
@@ -48,8 +66,8 @@ const logoutRoute = createRoute({
   path: '/api/v1/auth/logout',
   tags: ['auth'],
   summary: 'End the session of the access token',
-  security: [{ bearer: [] }],
-  responses: { 204: { description: 'Signed out' } },
+  security: bearer,
+  responses: { 204: { description: 'Signed out' }, ...commonErrors },
 });
 
 const meRoute = createRoute({
@@ -57,19 +75,17 @@ const meRoute = createRoute({
   path: '/api/v1/me',
   tags: ['auth'],
   summary: 'The signed-in user and their workspaces',
-  security: [{ bearer: [] }],
-  responses: { 200: { description: 'The signed-in user', content: json(me) } },
-});
-
-const client = (c: Context) => ({
-  userAgent: c.req.header('User-Agent'),
-  ip: clientAddress(c),
+  security: bearer,
+  responses: { 200: { description: 'The signed-in user', content: json(me) }, ...commonErrors },
 });
 
 /** Sign-in, token refresh, sign-out and the caller's own profile. */
 export function authRoutes({ db, config }: ApiDeps, { tokens, sessions, throttle }: AuthContext) {
   const app = new OpenAPIHono<AppEnv>();
   const refreshTtl = config.auth.refreshTokenTtlSeconds;
+  const addressOf = (c: Context) =>
+    clientAddress(c, { trustedProxies: config.http.trustedProxies });
+  const client = (c: Context) => ({ userAgent: c.req.header('User-Agent'), ip: addressOf(c) });
 
   const tokenResponse = async (userId: string, sessionId: string, refreshToken: string) => ({
     accessToken: await tokens.sign({ userId, sessionId }),
@@ -80,7 +96,7 @@ export function authRoutes({ db, config }: ApiDeps, { tokens, sessions, throttle
 
   app.openapi(loginRoute, async (c) => {
     const { email, password } = c.req.valid('json');
-    const ip = clientAddress(c);
+    const ip = addressOf(c);
     const wait = await throttle.retryAfter(email, ip);
     if (wait !== undefined) {
       c.header('Retry-After', String(wait));
@@ -91,6 +107,12 @@ export function authRoutes({ db, config }: ApiDeps, { tokens, sessions, throttle
     const valid = await verifyPassword(login?.password_hash ?? null, password);
     if (!login || !valid || login.status !== 'active') {
       await throttle.recordFailure(email, ip);
+      await audit(c, db, {
+        actor: { userId: login?.id ?? null, label: email.toLowerCase() },
+        action: 'auth.login-failed',
+        objectType: 'session',
+        after: { ip },
+      });
       return unauthorized(c, 'The e-mail or password is wrong.') as never;
     }
     await throttle.recordSuccess(email);
@@ -102,6 +124,13 @@ export function authRoutes({ db, config }: ApiDeps, { tokens, sessions, throttle
       ttlSeconds: refreshTtl,
       ...client(c),
     });
+    await audit(c, db, {
+      actor: { userId: login.id, label: email.toLowerCase() },
+      action: 'auth.login',
+      objectType: 'session',
+      objectId: sessionId,
+      after: { ip },
+    });
     c.header('Cache-Control', 'no-store');
     return c.json(await tokenResponse(login.id, sessionId, refreshToken), 200);
   });
@@ -111,6 +140,13 @@ export function authRoutes({ db, config }: ApiDeps, { tokens, sessions, throttle
     const result = await rotateRefreshToken(db, refreshToken, refreshTtl, client(c));
     if (result.outcome === 'reused') {
       await sessions.revoke(result.familyId);
+      await audit(c, db, {
+        actor: { userId: result.userId, label: 'refresh token' },
+        action: 'auth.refresh-reused',
+        objectType: 'session',
+        objectId: result.familyId,
+        after: { ip: addressOf(c) },
+      });
       return unauthorized(c, 'The refresh token was already used; the session has ended.') as never;
     }
     if (result.outcome === 'invalid') {
@@ -130,6 +166,31 @@ export function authRoutes({ db, config }: ApiDeps, { tokens, sessions, throttle
     const { sessionId } = c.var.actor;
     await sessions.revoke(sessionId);
     await revokeRefreshFamily(db, sessionId);
+    await audit(c, db, { action: 'auth.logout', objectType: 'session', objectId: sessionId });
+    return c.body(null, 204);
+  });
+
+  app.openapi(acceptInvitationRoute, async (c) => {
+    const { token, password } = c.req.valid('json');
+    const passwordHash = await hashPassword(password);
+    const accepted = await db.transaction().execute(async (trx) => {
+      const userId = await redeemInvitation(trx, token);
+      const user = userId && (await findUser(trx, userId));
+      if (!user) return false;
+      await updateUser(trx, user.id, user.version, { status: 'active', passwordHash });
+      await audit(c, trx, {
+        actor: { userId: user.id, label: user.email },
+        action: 'user.accept-invitation',
+        objectType: 'user',
+        objectId: user.id,
+        before: { status: 'invited' },
+        after: { status: 'active' },
+      });
+      return true;
+    });
+    if (!accepted) {
+      return unauthorized(c, 'The invitation is unknown, used or expired.') as never;
+    }
     return c.body(null, 204);
   });
 

@@ -39,5 +39,9 @@ export const me = z
   })
   .openapi('Me');
 
-const problemSchema = z.object({ title: z.string(), status: z.number() }).passthrough();
-export const problemContent = { 'application/problem+json': { schema: problemSchema } };
+export const acceptInvitationBody = z
+  .strictObject({
+    token: z.string().min(20).max(200),
+    password: z.string().min(12).max(1024),
+  })
+  .openapi('AcceptInvitationRequest');

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { platformCheckWorkflow } from '../../workflows/platform-check-workflow.js';
+import { audit } from '../audit.js';
+import { commonErrors, problemContent } from '../openapi-common.js';
 import { problem } from '../problem.js';
 import type { ApiDeps, AppEnv } from '../deps.js';
 
@@ -33,7 +35,8 @@ const startRoute = createRoute({
   responses: {
     200: { description: 'Finished', content: { 'application/json': { schema: checkResult } } },
     202: { description: 'Still running', content: { 'application/json': { schema: checkResult } } },
-    403: { description: 'Only platform admins run platform checks' },
+    403: { description: 'Only platform admins run platform checks', content: problemContent },
+    ...commonErrors,
   },
 });
 
@@ -47,7 +50,8 @@ const getRoute = createRoute({
   responses: {
     200: { description: 'Finished', content: { 'application/json': { schema: checkResult } } },
     202: { description: 'Still running', content: { 'application/json': { schema: checkResult } } },
-    404: { description: 'No such check' },
+    404: { description: 'No such check', content: problemContent },
+    ...commonErrors,
   },
 });
 
@@ -67,7 +71,7 @@ async function waitFor<T>(promise: Promise<T>, seconds: number): Promise<T | und
  * The first end-to-end workflow: it shows a worker is polling and reaches the database.
  * Platform admins only: it reveals table sizes and the deployment's task queue.
  */
-export function diagnosticsRoutes({ temporal, config }: ApiDeps) {
+export function diagnosticsRoutes({ temporal, config, db }: ApiDeps) {
   const app = new OpenAPIHono<AppEnv>();
 
   app.openapi(startRoute, async (c) => {
@@ -84,6 +88,11 @@ export function diagnosticsRoutes({ temporal, config }: ApiDeps) {
         workflowExecutionTimeout: '5 minutes',
       },
     );
+    await audit(c, db, {
+      action: 'diagnostics.start',
+      objectType: 'platform-check',
+      objectId: handle.workflowId,
+    });
     const location = `/api/v1/diagnostics/${handle.workflowId}`;
     const result = await waitFor(handle.result(), wait);
     if (result === undefined) {

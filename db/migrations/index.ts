@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import * as foundation from './0001-foundation.js';
 import * as assetSensitivity from './0002-asset-sensitivity.js';
 import * as auth from './0003-auth.js';
+import * as invitations from './0004-invitations.js';
 
 /**
  * Migrations in order. Listed statically (not read from the folder) so that they work the
@@ -11,4 +12,5 @@ export const migrations: Record<string, Migration> = {
   '0001-foundation': foundation,
   '0002-asset-sensitivity': assetSensitivity,
   '0003-auth': auth,
+  '0004-invitations': invitations,
 };

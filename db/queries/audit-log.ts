@@ -1,6 +1,6 @@
 import { sql, type Expression, type Kysely, type SqlBool } from 'kysely';
 import { z } from 'zod';
-import { keysetPage, type Page } from '../../api/pagination.js';
+import { keysetPage, type Page } from '../keyset-page.js';
 import type { Database } from '../schema.js';
 
 /** The value every secret-looking field is replaced by, as in API responses. */

@@ -3,7 +3,7 @@ import { HTTPException } from 'hono/http-exception';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppEnv } from '../../api/deps.js';
-import { encodeCursor } from '../../api/pagination.js';
+import { encodeCursor } from '../../db/keyset-page.js';
 import { problem } from '../../api/problem.js';
 import { auditRoutes } from '../../api/routes/audit-routes.js';
 import { listAudit, MASK, recordAudit, type AuditEntry } from '../../db/queries/audit-log.js';

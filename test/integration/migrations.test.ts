@@ -29,6 +29,7 @@ describe('migrations', () => {
       'data_sources',
       'refresh_tokens',
       'scan_runs',
+      'user_invitations',
       'users',
       'workspace_memberships',
       'workspaces',

@@ -1,13 +1,8 @@
 import { z } from '@hono/zod-openapi';
 import { HTTPException } from 'hono/http-exception';
 import { describe, expect, it } from 'vitest';
-import {
-  decodeCursor,
-  encodeCursor,
-  keysetPage,
-  pageLimit,
-  paginationQuery,
-} from '../../api/pagination.js';
+import { decodeCursor, pageLimit, paginationQuery } from '../../api/pagination.js';
+import { encodeCursor, keysetPage } from '../../db/keyset-page.js';
 
 const key = z.object({ at: z.string(), id: z.string().regex(/^\d+$/) }).strict();
 
