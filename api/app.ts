@@ -22,6 +22,11 @@ import { healthRoutes } from './routes/health-routes.js';
 import { registerPlainRoutes } from './routes/plain-routes-doc.js';
 import { usersRoutes } from './routes/users-routes.js';
 import { workspacesRoutes } from './routes/workspaces-routes.js';
+import { dataSourcesRoutes } from './routes/datasources-routes.js';
+import { hasActiveScan } from '../db/queries/data-sources.js';
+import { createSecretBox } from '../infra/secret-box.js';
+import { builtinScanners } from '../scanners/builtins.js';
+import { createScannerRegistry } from '../scanners/sdk/registry.js';
 
 /** Probes and scrapes are cheap and must keep answering while clients are throttled. */
 const NOT_RATE_LIMITED = new Set(['/health', '/ready', '/metrics']);
@@ -94,6 +99,17 @@ export function createApp(deps: ApiDeps) {
   app.route('/', authRoutes(deps, auth));
   app.route('/', usersRoutes(deps, auth));
   app.route('/', workspacesRoutes(deps));
+  app.route(
+    '/',
+    dataSourcesRoutes(deps, {
+      scanners: deps.scanners ?? createScannerRegistry({ builtins: builtinScanners }),
+      secretBox: createSecretBox({
+        currentKey: config.secrets.dataEncryptionKey,
+        previousKeys: config.secrets.previousEncryptionKeys,
+      }),
+      scanRunning: (id) => hasActiveScan(deps.db, id),
+    }),
+  );
   app.route('/', diagnosticsRoutes(deps));
   app.route(
     '/',

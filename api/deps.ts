@@ -7,6 +7,7 @@ import type { AppAbility } from '../core/permissions/ability-types.js';
 import type { ActorRecord } from '../db/queries/actors.js';
 import type { Database } from '../db/schema.js';
 import type { Logger } from '../infra/logger.js';
+import type { ScannerRegistry } from '../scanners/sdk/registry.js';
 
 /** Everything a route may use, handed in once when the app is built (never from globals). */
 export interface ApiDeps {
@@ -16,6 +17,11 @@ export interface ApiDeps {
   redis: Redis;
   temporal: TemporalClient;
   objectStore: ObjectStore;
+  /**
+   * The scanner plugins (built once at start-up, since loading `SCANNER_PLUGINS` is
+   * asynchronous); the built-ins alone when not given.
+   */
+  scanners?: Promise<ScannerRegistry>;
   /** Put before every Redis key the API writes, so that test runs sharing a Redis stay apart. */
   redisKeyPrefix?: string;
 }

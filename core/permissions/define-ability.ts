@@ -37,6 +37,8 @@ const grantsByRole: Record<Role, (scope: RoleScope) => void> = {
     const own = { ...inWorkspaces, createdBy: userId };
     builder.can('create', 'DataSource', inWorkspaces);
     builder.can(['update', 'delete', 'scan'], 'DataSource', own);
+    // Whoever registered a source edits its connection settings, so they may read them.
+    builder.can('read', 'DataSource', ['settings'], own);
     builder.can('update', 'ScanRun', { ...inWorkspaces, requestedBy: userId });
     builder.can(['create', 'approve'], 'Pipeline', inWorkspaces);
     builder.can(['update', 'delete'], 'Pipeline', own);

@@ -152,12 +152,19 @@ describe('defineAbilityFor: fields', () => {
     'a %s reads a data source but not its connection fields',
     (role) => {
       const ability = defineAbilityFor(member(role));
-      expect(ability.can('read', source(MINE))).toBe(true);
-      expect(ability.can('read', source(MINE), 'name')).toBe(true);
-      expect(ability.can('read', source(MINE), 'settings')).toBe(false);
-      expect(ability.can('read', source(MINE), 'secret')).toBe(false);
+      expect(ability.can('read', source(MINE, OTHER))).toBe(true);
+      expect(ability.can('read', source(MINE, OTHER), 'name')).toBe(true);
+      expect(ability.can('read', source(MINE, OTHER), 'settings')).toBe(false);
+      expect(ability.can('read', source(MINE, OTHER), 'secret')).toBe(false);
     },
   );
+
+  it('a data_engineer reads the settings, never the secret, of a source they registered', () => {
+    const ability = defineAbilityFor(member('data_engineer'));
+    expect(ability.can('read', source(MINE), 'settings')).toBe(true);
+    expect(ability.can('read', source(MINE), 'secret')).toBe(false);
+    expect(defineAbilityFor(member('viewer')).can('read', source(MINE), 'settings')).toBe(false);
+  });
 
   it.each(['data_steward', 'admin'] as const)(
     'a %s reads settings but never the secret',

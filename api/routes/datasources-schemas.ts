@@ -1,0 +1,170 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { bearer, commonErrors, ifMatchHeader, json, problemContent } from '../openapi-common.js';
+import { pageSchema, paginationQuery } from '../pagination.js';
+
+const connectionConfig = z.record(z.string(), z.unknown()).openapi({
+  description:
+    'The connection settings, as described by the scanner’s config schema ' +
+    '(`GET /api/v1/scanners`). Secret fields read `********`; send `********` back to keep them.',
+});
+
+export const dataSourceView = z
+  .object({
+    id: z.string(),
+    workspaceId: z.string(),
+    name: z.string(),
+    scanner: z.string(),
+    config: connectionConfig.optional().openapi({
+      description: 'Absent for roles that may not see connection settings.',
+    }),
+    createdBy: z.string().nullable(),
+    version: z.number().int(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi('DataSource');
+
+const idParams = z.strictObject({ id: z.uuid() });
+const name = z.string().trim().min(1).max(200);
+const noSuchSource = { description: 'No such data source', content: problemContent };
+const versionErrors = {
+  412: { description: 'The data source changed since it was read', content: problemContent },
+  428: { description: 'If-Match is missing', content: problemContent },
+};
+
+export const scannersRoute = createRoute({
+  method: 'get',
+  path: '/api/v1/scanners',
+  tags: ['data sources'],
+  summary: 'Scanner plugins, their capabilities and config schemas',
+  security: bearer,
+  responses: {
+    200: {
+      description: 'Every registered scanner',
+      content: json(
+        z.object({
+          items: z.array(
+            z
+              .object({
+                id: z.string(),
+                title: z.string(),
+                description: z.string(),
+                version: z.string(),
+                capabilities: z.record(z.string(), z.unknown()),
+                secretFields: z.array(z.string()),
+                configSchema: z.record(z.string(), z.unknown()),
+                source: z.string(),
+              })
+              .openapi('Scanner'),
+          ),
+        }),
+      ),
+    },
+    ...commonErrors,
+  },
+});
+
+export const listDataSourcesRoute = createRoute({
+  method: 'get',
+  path: '/api/v1/datasources',
+  tags: ['data sources'],
+  summary: 'Data sources of the caller’s workspaces',
+  security: bearer,
+  request: {
+    query: z.strictObject({ ...paginationQuery.shape, workspaceId: z.uuid().optional() }),
+  },
+  responses: {
+    200: {
+      description: 'One page',
+      content: json(pageSchema(dataSourceView).openapi('DataSourcePage')),
+    },
+    ...commonErrors,
+  },
+});
+
+export const createDataSourceRoute = createRoute({
+  method: 'post',
+  path: '/api/v1/datasources',
+  tags: ['data sources'],
+  summary: 'Register a data source (data engineers, stewards, admins)',
+  description: 'Secrets are encrypted at rest (AES-256-GCM) and never shown again.',
+  security: bearer,
+  request: {
+    body: {
+      required: true,
+      content: json(
+        z.strictObject({
+          workspaceId: z.uuid(),
+          name,
+          scanner: z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
+          config: z.record(z.string(), z.unknown()),
+        }),
+      ),
+    },
+  },
+  responses: {
+    201: { description: 'Registered', content: json(dataSourceView) },
+    404: { description: 'No such workspace', content: problemContent },
+    409: { description: 'The workspace has a data source of that name', content: problemContent },
+    ...commonErrors,
+  },
+});
+
+export const getDataSourceRoute = createRoute({
+  method: 'get',
+  path: '/api/v1/datasources/{id}',
+  tags: ['data sources'],
+  summary: 'One data source, with its ETag (secrets masked)',
+  security: bearer,
+  request: { params: idParams },
+  responses: {
+    200: { description: 'The data source', content: json(dataSourceView) },
+    404: noSuchSource,
+    ...commonErrors,
+  },
+});
+
+export const updateDataSourceRoute = createRoute({
+  method: 'patch',
+  path: '/api/v1/datasources/{id}',
+  tags: ['data sources'],
+  summary: 'Rename or reconfigure a data source; needs If-Match',
+  description:
+    '`config` replaces the whole config; a secret sent as `********` or left out keeps its value.',
+  security: bearer,
+  request: {
+    params: idParams,
+    headers: ifMatchHeader,
+    body: {
+      required: true,
+      content: json(
+        z.strictObject({
+          name: name.optional(),
+          config: z.record(z.string(), z.unknown()).optional(),
+        }),
+      ),
+    },
+  },
+  responses: {
+    200: { description: 'Changed', content: json(dataSourceView) },
+    404: noSuchSource,
+    ...versionErrors,
+    ...commonErrors,
+  },
+});
+
+export const deleteDataSourceRoute = createRoute({
+  method: 'delete',
+  path: '/api/v1/datasources/{id}',
+  tags: ['data sources'],
+  summary: 'Delete a data source with its scans and catalog assets; needs If-Match',
+  security: bearer,
+  request: { params: idParams, headers: ifMatchHeader },
+  responses: {
+    204: { description: 'Deleted' },
+    404: noSuchSource,
+    409: { description: 'A scan of it is running', content: problemContent },
+    ...versionErrors,
+    ...commonErrors,
+  },
+});
