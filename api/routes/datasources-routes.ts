@@ -75,14 +75,14 @@ export function dataSourcesRoutes({ db }: ApiDeps, deps: DataSourcesRoutesDeps) 
     return registry.get(id) ? registry.plugin(id) : undefined;
   };
   const view = async (c: Context<AppEnv>, source: DataSourceRecord) => {
-    const { secretCiphertext: _sealed, secretKeyId: _keyId, settings: _settings, ...rest } = source;
+    const { id, workspaceId, name, scanner, createdBy, version, createdAt, updatedAt } = source;
     const mayReadSettings = c.var.ability.can(
       'read',
       subject('DataSource', { ...source }),
       'settings',
     );
     return {
-      ...rest,
+      ...{ id, workspaceId, name, scanner, createdBy, version, createdAt, updatedAt },
       ...(mayReadSettings && { config: visibleConfig(source, await pluginOf(source.scanner)) }),
     };
   };

@@ -1,5 +1,15 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { bearer, commonErrors, ifMatchHeader, json, problemContent } from '../openapi-common.js';
+import {
+  bearer,
+  commonErrors,
+  getOneRoute,
+  ifMatchHeader,
+  json,
+  patchOneRoute,
+  problemContent,
+  versionErrors,
+  uuidParams,
+} from '../openapi-common.js';
 import { pageSchema, paginationQuery } from '../pagination.js';
 
 const connectionConfig = z.record(z.string(), z.unknown()).openapi({
@@ -24,13 +34,8 @@ export const dataSourceView = z
   })
   .openapi('DataSource');
 
-const idParams = z.strictObject({ id: z.uuid() });
 const name = z.string().trim().min(1).max(200);
 const noSuchSource = { description: 'No such data source', content: problemContent };
-const versionErrors = {
-  412: { description: 'The data source changed since it was read', content: problemContent },
-  428: { description: 'If-Match is missing', content: problemContent },
-};
 
 export const scannersRoute = createRoute({
   method: 'get',
@@ -110,47 +115,26 @@ export const createDataSourceRoute = createRoute({
   },
 });
 
-export const getDataSourceRoute = createRoute({
-  method: 'get',
+export const getDataSourceRoute = getOneRoute({
   path: '/api/v1/datasources/{id}',
-  tags: ['data sources'],
-  summary: 'One data source, with its ETag (secrets masked)',
-  security: bearer,
-  request: { params: idParams },
-  responses: {
-    200: { description: 'The data source', content: json(dataSourceView) },
-    404: noSuchSource,
-    ...commonErrors,
-  },
+  tag: 'data sources',
+  noun: 'data source',
+  summary: 'One data source (secrets masked)',
+  view: dataSourceView,
 });
 
-export const updateDataSourceRoute = createRoute({
-  method: 'patch',
+export const updateDataSourceRoute = patchOneRoute({
   path: '/api/v1/datasources/{id}',
-  tags: ['data sources'],
+  tag: 'data sources',
+  noun: 'data source',
   summary: 'Rename or reconfigure a data source; needs If-Match',
   description:
     '`config` replaces the whole config; a secret sent as `********` or left out keeps its value.',
-  security: bearer,
-  request: {
-    params: idParams,
-    headers: ifMatchHeader,
-    body: {
-      required: true,
-      content: json(
-        z.strictObject({
-          name: name.optional(),
-          config: z.record(z.string(), z.unknown()).optional(),
-        }),
-      ),
-    },
-  },
-  responses: {
-    200: { description: 'Changed', content: json(dataSourceView) },
-    404: noSuchSource,
-    ...versionErrors,
-    ...commonErrors,
-  },
+  view: dataSourceView,
+  body: z.strictObject({
+    name: name.optional(),
+    config: z.record(z.string(), z.unknown()).optional(),
+  }),
 });
 
 export const deleteDataSourceRoute = createRoute({
@@ -159,7 +143,7 @@ export const deleteDataSourceRoute = createRoute({
   tags: ['data sources'],
   summary: 'Delete a data source with its scans and catalog assets; needs If-Match',
   security: bearer,
-  request: { params: idParams, headers: ifMatchHeader },
+  request: { params: uuidParams, headers: ifMatchHeader },
   responses: {
     204: { description: 'Deleted' },
     404: noSuchSource,

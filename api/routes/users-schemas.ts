@@ -1,6 +1,14 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { ROLES } from '../../core/permissions/vocabulary.js';
-import { bearer, commonErrors, ifMatchHeader, json, problemContent } from '../openapi-common.js';
+import {
+  bearer,
+  commonErrors,
+  getOneRoute,
+  json,
+  patchOneRoute,
+  problemContent,
+  uuidParams,
+} from '../openapi-common.js';
 import { pageSchema, paginationQuery } from '../pagination.js';
 
 export const userView = z
@@ -23,7 +31,6 @@ const invitation = z
   })
   .openapi('Invitation');
 
-const idParams = z.strictObject({ id: z.uuid() });
 const membershipParams = z.strictObject({ id: z.uuid(), workspaceId: z.uuid() });
 const noSuchUser = { description: 'No such user', content: problemContent };
 
@@ -75,41 +82,21 @@ export const listUsersRoute = createRoute({
   },
 });
 
-export const getUserRoute = createRoute({
-  method: 'get',
+export const getUserRoute = getOneRoute({
   path: '/api/v1/users/{id}',
-  tags: ['users'],
-  summary: 'One user, with its ETag',
-  security: bearer,
-  request: { params: idParams },
-  responses: {
-    200: { description: 'The user', content: json(userView) },
-    404: noSuchUser,
-    ...commonErrors,
-  },
+  tag: 'users',
+  noun: 'user',
+  summary: 'One user',
+  view: userView,
 });
 
-export const updateUserRoute = createRoute({
-  method: 'patch',
+export const updateUserRoute = patchOneRoute({
   path: '/api/v1/users/{id}',
-  tags: ['users'],
+  tag: 'users',
+  noun: 'user',
   summary: 'Change a display name (the user or a platform admin); needs If-Match',
-  security: bearer,
-  request: {
-    params: idParams,
-    headers: ifMatchHeader,
-    body: {
-      required: true,
-      content: json(z.strictObject({ displayName: z.string().trim().min(1).max(200) })),
-    },
-  },
-  responses: {
-    200: { description: 'Changed', content: json(userView) },
-    404: noSuchUser,
-    412: { description: 'The user changed since it was read', content: problemContent },
-    428: { description: 'If-Match is missing', content: problemContent },
-    ...commonErrors,
-  },
+  view: userView,
+  body: z.strictObject({ displayName: z.string().trim().min(1).max(200) }),
 });
 
 const statusRoute = (action: 'disable' | 'enable', summary: string, ok: string) =>
@@ -119,7 +106,7 @@ const statusRoute = (action: 'disable' | 'enable', summary: string, ok: string) 
     tags: ['users'],
     summary,
     security: bearer,
-    request: { params: idParams },
+    request: { params: uuidParams },
     responses: {
       200: { description: ok, content: json(userView) },
       404: noSuchUser,
@@ -144,7 +131,7 @@ export const reinviteUserRoute = createRoute({
   tags: ['users'],
   summary: 'Issue a new invitation to an invited user, replacing the old one (platform admins)',
   security: bearer,
-  request: { params: idParams },
+  request: { params: uuidParams },
   responses: {
     201: { description: 'The new one-time invitation', content: json(invitation) },
     404: noSuchUser,

@@ -12,7 +12,15 @@ import { requireAccess } from '../access.js';
 import { audit } from '../audit.js';
 import type { ApiDeps, AppEnv } from '../deps.js';
 import { checkIfMatch, etagFor } from '../etag.js';
-import { bearer, commonErrors, ifMatchHeader, json, problemContent } from '../openapi-common.js';
+import {
+  bearer,
+  commonErrors,
+  getOneRoute,
+  json,
+  patchOneRoute,
+  problemContent,
+  uuidParams,
+} from '../openapi-common.js';
 import { decodeCursor, pageLimit, pageSchema, paginationQuery } from '../pagination.js';
 import { problem } from '../problem.js';
 
@@ -37,7 +45,6 @@ const memberView = z
   })
   .openapi('Member');
 
-const idParams = z.strictObject({ id: z.uuid() });
 const name = z.string().trim().min(1).max(200);
 const notFoundResponse = { description: 'No such workspace', content: problemContent };
 
@@ -84,38 +91,21 @@ const createWorkspaceRoute = createRoute({
   },
 });
 
-const getRoute = createRoute({
-  method: 'get',
+const getRoute = getOneRoute({
   path: '/api/v1/workspaces/{id}',
-  tags: ['workspaces'],
-  summary: 'One workspace, with its ETag',
-  security: bearer,
-  request: { params: idParams },
-  responses: {
-    200: { description: 'The workspace', content: json(workspaceView) },
-    404: notFoundResponse,
-    ...commonErrors,
-  },
+  tag: 'workspaces',
+  noun: 'workspace',
+  summary: 'One workspace',
+  view: workspaceView,
 });
 
-const updateRoute = createRoute({
-  method: 'patch',
+const updateRoute = patchOneRoute({
   path: '/api/v1/workspaces/{id}',
-  tags: ['workspaces'],
+  tag: 'workspaces',
+  noun: 'workspace',
   summary: 'Rename a workspace (workspace admins); needs If-Match',
-  security: bearer,
-  request: {
-    params: idParams,
-    headers: ifMatchHeader,
-    body: { required: true, content: json(z.strictObject({ name })) },
-  },
-  responses: {
-    200: { description: 'Renamed', content: json(workspaceView) },
-    404: notFoundResponse,
-    412: { description: 'The workspace changed since it was read', content: problemContent },
-    428: { description: 'If-Match is missing', content: problemContent },
-    ...commonErrors,
-  },
+  view: workspaceView,
+  body: z.strictObject({ name }),
 });
 
 const membersRoute = createRoute({
@@ -124,7 +114,7 @@ const membersRoute = createRoute({
   tags: ['workspaces'],
   summary: 'Members of a workspace and their roles',
   security: bearer,
-  request: { params: idParams, query: paginationQuery.strict() },
+  request: { params: uuidParams, query: paginationQuery.strict() },
   responses: {
     200: { description: 'One page', content: json(pageSchema(memberView).openapi('MemberPage')) },
     404: notFoundResponse,
