@@ -43,7 +43,7 @@ describe('data sources', () => {
   beforeAll(async () => {
     api = await startAuthApi();
     const db = api.database.db;
-    [{ id: workspaceId }, { id: otherWorkspaceId }] = await db
+    const workspaces = await db
       .insertInto('workspaces')
       .values([
         { slug: 'sales', name: 'Sales' },
@@ -51,6 +51,7 @@ describe('data sources', () => {
       ])
       .returning('id')
       .execute();
+    [workspaceId, otherWorkspaceId] = workspaces.map((w) => w.id) as [string, string];
     const users = {
       steward: await createTestUser(db, { memberships: [{ workspaceId, role: 'data_steward' }] }),
       engineer: await createTestUser(db, { memberships: [{ workspaceId, role: 'data_engineer' }] }),
