@@ -14,9 +14,13 @@ import { createTestDatabase, type TestDatabase } from './test-database.js';
 
 /** The real API over HTTP on its own database and its own Redis key prefix. */
 export interface AuthApi {
+  /** The app itself, for what only the router knows (its registered routes). */
+  app: ReturnType<typeof createApp>;
   config: Config;
   database: TestDatabase;
   redisKeyPrefix: string;
+  /** The app's Temporal client, e.g. to end workflows a test started through the API. */
+  temporal: ReturnType<typeof createTemporalClient>;
   port: number;
   send: Send;
   /** Sends the path byte for byte, where `fetch` would normalise it first. */
@@ -51,9 +55,11 @@ export async function startAuthApi(overrides: NodeJS.ProcessEnv = {}): Promise<A
   await new Promise((resolve) => server.once('listening', resolve));
   const port = (server.address() as AddressInfo).port;
   return {
+    app,
     config,
     database,
     redisKeyPrefix,
+    temporal,
     port,
     send: (path, init) => fetch(`http://127.0.0.1:${port}${path}`, init),
     raw: (method, path, headers = {}) =>
