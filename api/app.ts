@@ -23,6 +23,7 @@ import { registerPlainRoutes } from './routes/plain-routes-doc.js';
 import { usersRoutes } from './routes/users-routes.js';
 import { workspacesRoutes } from './routes/workspaces-routes.js';
 import { dataSourcesRoutes } from './routes/datasources-routes.js';
+import { scansRoutes } from './routes/scans-routes.js';
 import { hasActiveScan } from '../db/queries/data-sources.js';
 import { createSecretBox } from '../infra/secret-box.js';
 import { builtinScanners } from '../scanners/builtins.js';
@@ -110,6 +111,7 @@ export function createApp(deps: ApiDeps) {
       scanRunning: (id) => hasActiveScan(deps.db, id),
     }),
   );
+  app.route('/', scansRoutes(deps));
   app.route('/', diagnosticsRoutes(deps));
   app.route(
     '/',

@@ -67,6 +67,13 @@ export interface ScanRunsTable {
   created_at: CreatedAt;
   started_at: Timestamp | null;
   finished_at: Timestamp | null;
+  /** Wall time and busy time per stage, see `ScanStageTimings`. */
+  stage_timings: ColumnType<Record<string, unknown>, string | undefined, string>;
+  datasets_failed: Generated<number>;
+  containers_total: Generated<number>;
+  batches_total: Generated<number>;
+  discovered_at: Timestamp | null;
+  samples_expire_at: Timestamp | null;
 }
 
 export interface CatalogAssetsTable {
@@ -85,9 +92,48 @@ export interface CatalogAssetsTable {
   first_seen_scan_id: string | null;
   last_seen_scan_id: string | null;
   deleted_at: Timestamp | null;
+  deleted_by_scan_id: string | null;
   version: Generated<number>;
   created_at: CreatedAt;
   updated_at: Timestamp;
+}
+
+export type ScanItemStatus = 'pending' | 'sampled' | 'done' | 'failed';
+export type ScanChangeKind = 'added' | 'removed' | 'type-changed';
+
+/** The manifest of one scan run: one row per discovered container or dataset. */
+export interface ScanDatasetsTable {
+  scan_run_id: string;
+  fqn: string;
+  /** Position in discovery order, from 0. */
+  seq: number;
+  /** 0 for containers, 1… for datasets. */
+  batch: number;
+  item_kind: 'container' | 'dataset';
+  /** The discovered item as the scanner returned it (`DiscoveredItem`). */
+  dataset: ColumnType<unknown, string, string>;
+  status: ColumnType<ScanItemStatus, ScanItemStatus | undefined, ScanItemStatus>;
+  error_kind: string | null;
+  error: string | null;
+  sample_rows: number | null;
+  classification: ColumnType<unknown, string | null | undefined, string | null> | null;
+  compliance: ColumnType<unknown, string | null | undefined, string | null> | null;
+  settled_at: Timestamp | null;
+  updated_at: Timestamp;
+}
+
+/** What one scan run changed in the catalog, for its diff. */
+export interface ScanChangesTable {
+  scan_run_id: string;
+  fqn: string;
+  change: ScanChangeKind;
+  asset_kind: string;
+  asset_id: string | null;
+  dataset_fqn: string | null;
+  column_name: string | null;
+  old_type: string | null;
+  new_type: string | null;
+  created_at: CreatedAt;
 }
 
 export interface AuditLogTable {
@@ -134,6 +180,8 @@ export interface Database {
   data_sources: DataSourcesTable;
   scan_runs: ScanRunsTable;
   catalog_assets: CatalogAssetsTable;
+  scan_datasets: ScanDatasetsTable;
+  scan_changes: ScanChangesTable;
   audit_log: AuditLogTable;
   refresh_tokens: RefreshTokensTable;
   user_invitations: UserInvitationsTable;

@@ -3,8 +3,10 @@ import { fileURLToPath } from 'node:url';
 import { loadConfigOrExit, type Config } from '../config/load-config.js';
 import { createDb } from '../db/connection.js';
 import { migrateToLatest } from '../db/migrate.js';
-import { servicesUp } from './services/index.js';
+import { SERVICE_NAMES, servicesUp } from './services/index.js';
 import { seedDemo } from './demo/index.js';
+import { registerDemoSources } from './demo/register-demo-sources.js';
+import { createTemporalClient } from '../infra/temporal.js';
 
 // `npm start`: local services, migrations, demo data, then the worker and the API together.
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -18,7 +20,11 @@ function fail(message: string): never {
 }
 
 async function prepare(config: Config): Promise<void> {
-  await servicesUp(config, { log: (line) => say(`  ${line}`) });
+  // The demo may register the local MariaDB as a data source; the platform alone does not need it.
+  await servicesUp(config, {
+    only: config.demo ? [...SERVICE_NAMES] : undefined,
+    log: (line) => say(`  ${line}`),
+  });
   const db = createDb(config.postgres.url, { max: 1 });
   try {
     const applied = await migrateToLatest(db);
@@ -110,5 +116,21 @@ Ready in ${elapsed()} (api pid ${api.pid}, worker pid ${worker.pid})
   Readiness      ${apiUrl}/ready
   Temporal UI    ${config.temporal.uiUrl}
   Object storage ${config.s3.endpoint}${config.s3.managed ? ` (console http://127.0.0.1:${config.s3.consolePort})` : ''}
+  API reference  ${apiUrl}/docs
 Press Ctrl+C to stop the API and the worker; \`npm run services -- down\` stops the services.`);
+  if (config.demo) await registerDemo(config);
+}
+
+/** After the API has created the first admin: the demo sources, scanned on first start. */
+async function registerDemo(config: Config): Promise<void> {
+  const db = createDb(config.postgres.url, { max: 1 });
+  const temporal = createTemporalClient(config.temporal);
+  try {
+    for (const line of await registerDemoSources({ config, db, temporal })) say(`  ${line}`);
+  } catch (error) {
+    process.stderr.write(`start: demo sources not registered: ${(error as Error).message}\n`);
+  } finally {
+    await db.destroy();
+    await temporal.connection.close();
+  }
 }

@@ -5,6 +5,7 @@ import { temporalLogger } from '../infra/temporal-logger.js';
 import { createDb } from '../db/connection.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { createWorker } from './create-worker.js';
+import { createWorkerDeps } from './worker-deps.js';
 
 const config = loadConfigOrExit();
 const logger = createLogger(config, 'worker');
@@ -21,7 +22,8 @@ const db = createDb(config.postgres.url);
 try {
   await migrateToLatest(db);
   const connection = await NativeConnection.connect({ address: config.temporal.address });
-  const worker = await createWorker({ config, connection, deps: { db } });
+  const deps = await createWorkerDeps(config, logger, db);
+  const worker = await createWorker({ config, connection, deps });
   logger.info(
     {
       taskQueue: config.temporal.taskQueue,
@@ -31,6 +33,7 @@ try {
     'worker started',
   );
   await worker.run();
+  await deps.close();
   await connection.close();
   logger.info('worker stopped');
 } catch (error) {

@@ -1,2 +1,3 @@
 // The worker bundles this file: it lists every workflow and imports nothing with side effects.
 export { platformCheckWorkflow } from './platform-check-workflow.js';
+export { scanWorkflow } from './scan-workflow.js';

@@ -1,3 +1,4 @@
+import { subject } from '@casl/ability';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { caslToKysely } from '../../db/casl-to-kysely.js';
@@ -198,9 +199,15 @@ export function usersRoutes({ db }: ApiDeps, { sessions }: AuthContext) {
 
   app.openapi(setRoleRoute, async (c) => {
     const { id, workspaceId } = c.req.valid('param');
-    await requireAccess(c, 'update', 'Membership', async () =>
-      (await userAndWorkspaceExist(db, id, workspaceId)) ? { workspaceId, userId: id } : undefined,
-    );
+    await requireAccess(c, 'update', 'Membership', async () => {
+      if (!(await userAndWorkspaceExist(db, id, workspaceId))) return undefined;
+      // Changing a member's role needs the workspace's admin right; adding someone new also
+      // needs to see that account (platform admins, or oneself), or any workspace admin
+      // could probe which user ids exist and pull strangers into their workspace.
+      const member = (await findMembership(db, id, workspaceId)) !== undefined;
+      const visible = c.var.ability.can('read', subject('User', { id }));
+      return member || visible ? { workspaceId, userId: id } : undefined;
+    });
     const { role } = c.req.valid('json');
     await db.transaction().execute(async (trx) => {
       const before = await findMembership(trx, id, workspaceId);

@@ -3,6 +3,7 @@ import * as foundation from './0001-foundation.js';
 import * as assetSensitivity from './0002-asset-sensitivity.js';
 import * as auth from './0003-auth.js';
 import * as invitations from './0004-invitations.js';
+import * as scans from './0005-scans.js';
 
 /**
  * Migrations in order. Listed statically (not read from the folder) so that they work the
@@ -13,4 +14,5 @@ export const migrations: Record<string, Migration> = {
   '0002-asset-sensitivity': assetSensitivity,
   '0003-auth': auth,
   '0004-invitations': invitations,
+  '0005-scans': scans,
 };

@@ -1,8 +1,16 @@
 import { join } from 'node:path';
 import type { Config } from '../../config/load-config.js';
+import { mariadbService } from './mariadb.js';
 import { minioService } from './minio.js';
 import { postgresService } from './postgres.js';
-import { probePostgres, probeRedis, probeS3, probeTemporal, withoutPassword } from './probes.js';
+import {
+  probeMariadb,
+  probePostgres,
+  probeRedis,
+  probeS3,
+  probeTemporal,
+  withoutPassword,
+} from './probes.js';
 import { redisService } from './redis.js';
 import { temporalService } from './temporal.js';
 import {
@@ -14,6 +22,7 @@ import {
   type ServiceStatus,
 } from './types.js';
 
+export { mariadbService, type MariadbServiceOptions } from './mariadb.js';
 export { minioService, type MinioServiceOptions } from './minio.js';
 export { postgresService, type PostgresServiceOptions } from './postgres.js';
 export { redisService, type RedisServiceOptions } from './redis.js';
@@ -22,8 +31,19 @@ export { logTail } from './process.js';
 export { ServiceError, ServicesError } from './types.js';
 export type { LocalService, LogFn, ServiceName, ServiceStatus, StartResult } from './types.js';
 
-/** Start order for display; the services themselves start side by side. */
-export const SERVICE_NAMES: readonly ServiceName[] = ['postgres', 'redis', 'temporal', 'minio'];
+/** What the platform itself runs on; `servicesUp` starts these unless told otherwise. */
+export const CORE_SERVICE_NAMES: readonly ServiceName[] = [
+  'postgres',
+  'redis',
+  'temporal',
+  'minio',
+];
+
+/**
+ * Every service, in display order (they start side by side). MariaDB is only a data source
+ * for the test suite and the demo, so the platform does not wait for it.
+ */
+export const SERVICE_NAMES: readonly ServiceName[] = [...CORE_SERVICE_NAMES, 'mariadb'];
 
 /** The setting that points at a server the user runs, per service. */
 const EXTERNAL_SETTING: Record<ServiceName, string> = {
@@ -31,9 +51,10 @@ const EXTERNAL_SETTING: Record<ServiceName, string> = {
   redis: 'REDIS_URL',
   temporal: 'TEMPORAL_ADDRESS',
   minio: 'S3_ENDPOINT',
+  mariadb: 'MARIADB_URL',
 };
 
-/** The four services as configured, with data in `<dataDir>/<name>`. */
+/** Every service as configured, with data in `<dataDir>/<name>`. */
 export function localServices(config: Config, log?: LogFn): Record<ServiceName, LocalService> {
   const dir = (name: string) => join(config.dataDir, name);
   const { toolsDir } = config;
@@ -69,6 +90,12 @@ export function localServices(config: Config, log?: LogFn): Record<ServiceName, 
       toolsDir,
       log,
     }),
+    mariadb: mariadbService({
+      port: config.mariadb.port,
+      dir: dir('mariadb'),
+      password: config.mariadb.password,
+      log,
+    }),
   };
 }
 
@@ -78,6 +105,7 @@ function isManaged(config: Config, name: ServiceName): boolean {
     redis: config.redis,
     temporal: config.temporal,
     minio: config.s3,
+    mariadb: config.mariadb,
   }[name].managed;
 }
 
@@ -85,6 +113,7 @@ function externalEndpoint(config: Config, name: ServiceName): string {
   if (name === 'postgres') return withoutPassword(config.postgres.url);
   if (name === 'redis') return withoutPassword(config.redis.url);
   if (name === 'temporal') return config.temporal.address;
+  if (name === 'mariadb') return withoutPassword(config.mariadb.url);
   return config.s3.endpoint;
 }
 
@@ -92,6 +121,7 @@ function probeExternal(config: Config, name: ServiceName): Promise<unknown> {
   if (name === 'postgres') return probePostgres(config.postgres.url);
   if (name === 'redis') return probeRedis(config.redis.url);
   if (name === 'temporal') return probeTemporal(config.temporal.address, config.temporal.namespace);
+  if (name === 'mariadb') return probeMariadb(config.mariadb.url);
   return probeS3(config.s3);
 }
 
@@ -106,13 +136,15 @@ export function formatStatus(status: ServiceStatus): string {
 }
 
 /**
- * Installs what is missing and starts every managed service side by side (apt runs are
- * queued), reusing servers that already answer; external ones are only probed. Resolves once
+ * Installs what is missing and starts the managed services side by side (apt runs are
+ * queued), reusing servers that already answer; external ones are only probed. `only` picks
+ * the services (default: the core four, without MariaDB). Resolves once
  * every service answers; otherwise rejects with a `ServicesError` listing every failure,
  * leaving the services that did start running.
  *
  * @example
  * const statuses = await servicesUp(loadConfig(), { log: console.log });
+ * await servicesUp(loadConfig(), { only: ['mariadb'] }); // the MariaDB tests scan
  */
 export async function servicesUp(
   config: Config,
@@ -120,7 +152,7 @@ export async function servicesUp(
 ): Promise<ServiceStatus[]> {
   const log = options.log ?? (() => {});
   const services = localServices(config, log);
-  const names = options.only ?? SERVICE_NAMES;
+  const names = options.only ?? CORE_SERVICE_NAMES;
   const settled = await Promise.allSettled(
     names.map(async (name): Promise<ServiceStatus> => {
       const began = Date.now();

@@ -2,6 +2,7 @@ import { Connection } from '@temporalio/client';
 import { createObjectStore } from '../../infra/object-store.js';
 import { Redis } from 'ioredis';
 import type { Client as MinioClient } from 'minio';
+import mysql from 'mysql2/promise';
 import pg from 'pg';
 
 /**
@@ -150,6 +151,60 @@ export async function probeMinioReady(port: number, timeoutMs = PROBE_TIMEOUT_MS
     signal: AbortSignal.timeout(timeoutMs),
   });
   if (response.status !== 200) throw new Error(`/minio/health/ready answered ${response.status}`);
+}
+
+export type MariadbTarget = string | { port: number; password: string; user?: string };
+
+/**
+ * Runs `work` on a short-lived MariaDB/MySQL connection (a URL, or our local server's settings).
+ *
+ * @example
+ * await withMariadb({ port: 13306, password }, (connection) => connection.query('SELECT 1'));
+ */
+export async function withMariadb<T>(
+  target: MariadbTarget,
+  work: (connection: mysql.Connection) => Promise<T>,
+  timeoutMs = PROBE_TIMEOUT_MS,
+): Promise<T> {
+  const options =
+    typeof target === 'string'
+      ? { uri: target, connectTimeout: timeoutMs }
+      : {
+          host: '127.0.0.1',
+          port: target.port,
+          user: target.user ?? 'governance',
+          password: target.password,
+          connectTimeout: timeoutMs,
+        };
+  const pending = mysql.createConnection(options);
+  const connection = await withTimeout(pending, timeoutMs, 'MariaDB').catch((error: unknown) => {
+    // A connection that completes after we gave up must not linger.
+    pending.then(
+      (late) => late.destroy(),
+      () => undefined,
+    );
+    throw error;
+  });
+  connection.on('error', () => {});
+  try {
+    return await withTimeout(work(connection), timeoutMs, 'MariaDB');
+  } finally {
+    // A polite COM_QUIT keeps the server log free of "aborted connection" warnings.
+    await withTimeout(connection.end(), 1_000, 'MariaDB').catch(() => connection.destroy());
+  }
+}
+
+/**
+ * Logs in with our credentials: a server with another password for `governance` fails here.
+ *
+ * @example
+ * await probeMariadb(config.mariadb.url); // throws when it does not answer
+ */
+export async function probeMariadb(
+  target: MariadbTarget,
+  timeoutMs = PROBE_TIMEOUT_MS,
+): Promise<void> {
+  await withMariadb(target, (connection) => connection.query('SELECT 1'), timeoutMs);
 }
 
 /** `postgres://user:secret@host/db` → `postgres://user@host/db`, for printing. */

@@ -1,4 +1,4 @@
-export type ServiceName = 'postgres' | 'redis' | 'temporal' | 'minio';
+export type ServiceName = 'postgres' | 'redis' | 'temporal' | 'minio' | 'mariadb';
 
 /** What `servicesUp` / `servicesStatus` report for one service. */
 export interface ServiceStatus {

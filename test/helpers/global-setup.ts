@@ -4,7 +4,7 @@ import pg from 'pg';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import type { TestProject } from 'vitest/node';
 import './provided-context.js';
-import { servicesUp } from '../../scripts/services/index.js';
+import { SERVICE_NAMES, servicesUp } from '../../scripts/services/index.js';
 import { createDb } from '../../db/connection.js';
 import { migrateToLatest } from '../../db/migrate.js';
 import { WORKFLOWS_PATH } from '../../worker/create-worker.js';
@@ -56,7 +56,11 @@ async function prepareTemplate(adminUrl: string, template: string): Promise<void
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const config = testConfig();
   const started = performance.now();
-  await servicesUp(config, { log: (line) => process.stdout.write(`[services] ${line}\n`) });
+  // MariaDB too: the MySQL scanner's tests scan it.
+  await servicesUp(config, {
+    only: [...SERVICE_NAMES],
+    log: (line) => process.stdout.write(`[services] ${line}\n`),
+  });
   const template = `${TEMPLATE_PREFIX}${process.pid}`;
   await prepareTemplate(config.postgres.url, template);
   project.provide('templateDatabase', template);

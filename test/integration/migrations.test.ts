@@ -28,6 +28,8 @@ describe('migrations', () => {
       'catalog_assets',
       'data_sources',
       'refresh_tokens',
+      'scan_changes',
+      'scan_datasets',
       'scan_runs',
       'user_invitations',
       'users',

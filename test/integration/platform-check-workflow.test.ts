@@ -7,6 +7,7 @@ import { Client } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import { createApp } from '../../api/app.js';
 import { createWorker } from '../../worker/create-worker.js';
+import { createWorkerDeps } from '../../worker/worker-deps.js';
 import { migrations } from '../../db/migrations/index.js';
 import { createLogger } from '../../infra/logger.js';
 import { createRedis } from '../../infra/redis.js';
@@ -29,6 +30,7 @@ describe('platform check: API → Temporal → worker → PostgreSQL', () => {
   let env: TestWorkflowEnvironment;
   let database: TestDatabase;
   let worker: Worker;
+  let workerDeps: Awaited<ReturnType<typeof createWorkerDeps>>;
   let running: Promise<void>;
   let server: ServerType;
   let apiUrl: string;
@@ -42,10 +44,11 @@ describe('platform check: API → Temporal → worker → PostgreSQL', () => {
       address: config.temporal.address,
       namespace: config.temporal.namespace,
     });
+    workerDeps = await createWorkerDeps(config, createLogger(config, 'worker'), database.db);
     worker = await createWorker({
       config,
       connection: env.nativeConnection,
-      deps: { db: database.db },
+      deps: workerDeps,
       workflowBundle: { codePath: inject('workflowBundlePath') },
     });
     running = worker.run();
@@ -74,6 +77,7 @@ describe('platform check: API → Temporal → worker → PostgreSQL', () => {
     server?.close();
     worker?.shutdown();
     await running;
+    await workerDeps?.close();
     redis.disconnect();
     await env?.teardown();
     await database?.drop();
