@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { loadConfigOrExit, type Config } from '../config/load-config.js';
 import { createDb } from '../db/connection.js';
 import { migrateToLatest } from '../db/migrate.js';
-import { SERVICE_NAMES, servicesUp } from './services/index.js';
+import { servicesUp } from './services/index.js';
 import { seedDemo } from './demo/index.js';
 import { registerDemoSources } from './demo/register-demo-sources.js';
 import { createTemporalClient } from '../infra/temporal.js';
@@ -20,11 +20,7 @@ function fail(message: string): never {
 }
 
 async function prepare(config: Config): Promise<void> {
-  // The demo may register the local MariaDB as a data source; the platform alone does not need it.
-  await servicesUp(config, {
-    only: config.demo ? [...SERVICE_NAMES] : undefined,
-    log: (line) => say(`  ${line}`),
-  });
+  await servicesUp(config, { log: (line) => say(`  ${line}`) });
   const db = createDb(config.postgres.url, { max: 1 });
   try {
     const applied = await migrateToLatest(db);
