@@ -53,10 +53,12 @@ export function authenticate(deps: ApiDeps, auth: AuthContext): MiddlewareHandle
     if (token === undefined) return unauthorized(c, 'Sign in and send the access token.');
     const claims = await auth.tokens.verify(token);
     if (!claims) return unauthorized(c, 'The access token is invalid or expired.');
-    const sessionUser = await auth.sessions.userOf(claims.sessionId);
-    if (sessionUser !== claims.userId) return unauthorized(c, 'The session has ended.');
-    const actor = await loadActiveActor(deps.db, claims.userId);
-    if (!actor) return unauthorized(c, 'The session has ended.');
+    // Both need only the token's claims, so they run side by side.
+    const [sessionUser, actor] = await Promise.all([
+      auth.sessions.userOf(claims.sessionId),
+      loadActiveActor(deps.db, claims.userId),
+    ]);
+    if (sessionUser !== claims.userId || !actor) return unauthorized(c, 'The session has ended.');
 
     c.set('actor', { ...actor, sessionId: claims.sessionId });
     c.set('ability', defineAbilityFor(actor));

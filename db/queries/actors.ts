@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Role } from '../../core/permissions/vocabulary.js';
 import type { Database } from '../schema.js';
 
@@ -22,31 +22,35 @@ export async function loadActiveActor(
   db: Kysely<Database>,
   userId: string,
 ): Promise<ActorRecord | undefined> {
-  const user = await db
-    .selectFrom('users')
-    .select(['id', 'email', 'display_name', 'is_platform_admin'])
-    .where('id', '=', userId)
-    .where('status', '=', 'active')
+  // One round trip: this runs on every authenticated request.
+  const row = await db
+    .selectFrom('users as u')
+    .select((eb) => [
+      'u.id',
+      'u.email',
+      'u.display_name',
+      'u.is_platform_admin',
+      eb
+        .selectFrom('workspace_memberships as m')
+        .innerJoin('workspaces as w', 'w.id', 'm.workspace_id')
+        .select(
+          sql<ActorRecord['memberships']>`coalesce(json_agg(json_build_object(
+            'workspaceId', m.workspace_id, 'workspaceSlug', w.slug,
+            'workspaceName', w.name, 'role', m.role) order by w.slug), '[]'::json)`.as('list'),
+        )
+        .whereRef('m.user_id', '=', 'u.id')
+        .as('memberships'),
+    ])
+    .where('u.id', '=', userId)
+    .where('u.status', '=', 'active')
     .executeTakeFirst();
-  if (!user) return undefined;
-  const memberships = await db
-    .selectFrom('workspace_memberships as m')
-    .innerJoin('workspaces as w', 'w.id', 'm.workspace_id')
-    .select(['m.workspace_id', 'm.role', 'w.slug', 'w.name'])
-    .where('m.user_id', '=', userId)
-    .orderBy('w.slug')
-    .execute();
+  if (!row) return undefined;
   return {
-    userId: user.id,
-    email: user.email,
-    displayName: user.display_name,
-    isPlatformAdmin: user.is_platform_admin,
-    memberships: memberships.map((m) => ({
-      workspaceId: m.workspace_id,
-      workspaceSlug: m.slug,
-      workspaceName: m.name,
-      role: m.role,
-    })),
+    userId: row.id,
+    email: row.email,
+    displayName: row.display_name,
+    isPlatformAdmin: row.is_platform_admin,
+    memberships: row.memberships ?? [],
   };
 }
 
