@@ -1,0 +1,152 @@
+import type { AssetWrite, ExistingAsset } from '../db/queries/catalog-upsert.js';
+import type { ScanChange } from '../db/queries/scan-changes.js';
+import type { DatasetCompliance } from '../core/compliance/dataset-compliance.js';
+import type { DiscoveredContainer, DiscoveredDataset } from '../scanners/sdk/contract.js';
+import { formatFqn } from '../scanners/sdk/fqn.js';
+import type { DatasetClassification } from './scan-classify.js';
+
+/**
+ * A dataset of a batch with what the earlier stages found about it.
+ *
+ * @example
+ * const assets = datasetAssets({ dataset, classification, compliance, problem: null });
+ */
+export interface DatasetFindings {
+  dataset: DiscoveredDataset;
+  classification: DatasetClassification | null;
+  compliance: DatasetCompliance | null;
+  /** Why sampling failed, when it did (the dataset is still catalogued). */
+  problem: { kind: string; message: string } | null;
+}
+
+/**
+ * The fqn of a column asset: its dataset's path plus its name.
+ *
+ * @example
+ * columnFqn({ path: ['shop', 'public', 'orders'] }, 'e.mail'); // 'shop.public.orders."e.mail"'
+ */
+export function columnFqn(dataset: Pick<DiscoveredDataset, 'path'>, column: string): string {
+  return formatFqn([...dataset.path, column]);
+}
+
+/**
+ * The catalog asset of a container.
+ *
+ * @example
+ * containerAsset({ kind: 'container', containerType: 'schema', fqn: 'shop.public', path: ['shop', 'public'], name: 'public', parentFqn: 'shop' });
+ */
+export function containerAsset(container: DiscoveredContainer): AssetWrite {
+  return {
+    fqn: container.fqn,
+    kind: 'container',
+    name: container.name,
+    parentFqn: container.parentFqn ?? null,
+    dataType: null,
+    description: container.comment ?? null,
+    properties: { containerType: container.containerType, ...container.properties },
+    fingerprint: null,
+    sensitivity: null,
+  };
+}
+
+/**
+ * The catalog assets of a dataset: the dataset itself (its kind is the dataset type), then
+ * its columns. Classification and compliance go into `properties`; the suggested
+ * sensitivity applies only to assets the catalog does not hold yet.
+ *
+ * @example
+ * const [dataset, ...columns] = datasetAssets(findings);
+ */
+export function datasetAssets(findings: DatasetFindings): AssetWrite[] {
+  const { dataset, classification, compliance, problem } = findings;
+  const properties: Record<string, unknown> = { ...dataset.properties };
+  if (dataset.definition !== undefined) properties.definition = dataset.definition;
+  if (dataset.rowEstimate !== undefined) properties.rowEstimate = dataset.rowEstimate;
+  if (compliance) properties.compliance = compliance;
+  const trouble = problem ?? dataset.problem ?? null;
+  if (trouble) properties.problem = { kind: trouble.kind, message: trouble.message };
+
+  const byName = new Map(classification?.columns.map((column) => [column.name, column]) ?? []);
+  const columns = dataset.columns.map((column): AssetWrite => {
+    const found = byName.get(column.name);
+    const columnProperties: Record<string, unknown> = {
+      position: column.position,
+      nullable: column.nullable,
+    };
+    if (column.primaryKey) columnProperties.primaryKey = true;
+    if (column.references) columnProperties.references = column.references;
+    if (found) {
+      columnProperties.classification = {
+        infoTypes: found.infoTypes,
+        suggestedSensitivity: found.sensitivity,
+        examined: found.examined,
+      };
+    }
+    return {
+      fqn: columnFqn(dataset, column.name),
+      kind: 'column',
+      name: column.name,
+      parentFqn: dataset.fqn,
+      dataType: column.dataType,
+      description: column.comment ?? null,
+      properties: columnProperties,
+      fingerprint: null,
+      sensitivity: found?.sensitivity ?? null,
+    };
+  });
+  return [
+    {
+      fqn: dataset.fqn,
+      kind: dataset.datasetType,
+      name: dataset.name,
+      parentFqn: dataset.parentFqn ?? null,
+      dataType: null,
+      description: dataset.comment ?? null,
+      properties,
+      fingerprint: dataset.fingerprint,
+      sensitivity: compliance?.highestSensitivity ?? null,
+    },
+    ...columns,
+  ];
+}
+
+/**
+ * What writing `assets` changes against what the catalog held: assets added (new, or back
+ * after being deleted), and kinds or column types changed. Columns of a dataset that is
+ * itself added are not listed: the dataset stands for them.
+ *
+ * @example
+ * const changes = diffAssets(assets, existing);
+ */
+export function diffAssets(
+  assets: readonly AssetWrite[],
+  existing: ReadonlyMap<string, ExistingAsset>,
+): Omit<ScanChange, 'assetId'>[] {
+  const added = new Set<string>();
+  const changes: Omit<ScanChange, 'assetId'>[] = [];
+  for (const asset of assets) {
+    const before = existing.get(asset.fqn);
+    const isColumn = asset.kind === 'column';
+    const base = {
+      fqn: asset.fqn,
+      assetKind: asset.kind,
+      datasetFqn: isColumn ? asset.parentFqn : null,
+      columnName: isColumn ? asset.name : null,
+    };
+    if (!before || before.deleted) {
+      added.add(asset.fqn);
+      if (isColumn && asset.parentFqn !== null && added.has(asset.parentFqn)) continue;
+      changes.push({
+        ...base,
+        change: 'added',
+        oldType: null,
+        newType: isColumn ? asset.dataType : asset.kind,
+      });
+      continue;
+    }
+    const oldType = isColumn ? before.dataType : before.kind;
+    const newType = isColumn ? asset.dataType : asset.kind;
+    if (oldType !== newType) changes.push({ ...base, change: 'type-changed', oldType, newType });
+  }
+  return changes;
+}
