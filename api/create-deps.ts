@@ -24,6 +24,7 @@ export function createApiDeps(
     redis,
     temporal,
     objectStore: createObjectStore(config.s3),
+    redisKeyPrefix: config.redis.keyPrefix,
     async close() {
       redis.disconnect();
       await Promise.allSettled([db.destroy(), temporal.connection.close()]);

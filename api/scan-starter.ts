@@ -15,6 +15,9 @@ import {
 import type { Database } from '../db/schema.js';
 import type { ScanWorkflowInput } from '../workflows/scan-workflow.js';
 
+/** How long a start waits for the previous run's workflow to close. */
+const CLOSE_WAIT_MS = 5_000;
+
 export interface StartScanDeps {
   db: Kysely<Database>;
   temporal: TemporalClient;
@@ -49,6 +52,7 @@ async function stillRunning(temporal: TemporalClient, workflowId: string): Promi
 export async function startScan(
   { db, temporal, config }: StartScanDeps,
   request: { dataSourceId: string; mode: 'full' | 'incremental'; requestedBy: string | null },
+  attempt = 0,
 ): Promise<StartedScan> {
   const active = await findActiveScan(db, request.dataSourceId);
   if (active) {
@@ -79,7 +83,15 @@ export async function startScan(
     }
     await deleteQueuedScan(db, scanRunId);
     const winner = await findActiveScan(db, request.dataSourceId);
-    if (!winner) throw error;
-    return { scanRunId: winner.id, started: false };
+    if (winner) return { scanRunId: winner.id, started: false };
+    // The previous run has recorded its outcome but its workflow is still closing: wait for
+    // it to close (a moment), then start again once.
+    if (attempt > 0) throw error;
+    const closed = temporal.workflow
+      .getHandle(`scan:${request.dataSourceId}`)
+      .result()
+      .catch(() => undefined);
+    await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, CLOSE_WAIT_MS).unref())]);
+    return startScan({ db, temporal, config }, request, attempt + 1);
   }
 }

@@ -49,6 +49,10 @@ export const envSchema = z.object({
 
   REDIS_URL: urlWithScheme(['redis', 'rediss']).optional(),
   REDIS_PORT: port.default(16379),
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9:_-]{0,64}$/, { message: 'letters, digits, `:`, `_`, `-`; at most 64' })
+    .default(''),
 
   TEMPORAL_ADDRESS: hostPort.optional(),
   TEMPORAL_PORT: port.default(17233),

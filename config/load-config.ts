@@ -10,7 +10,8 @@ export interface Config {
   toolsDir: string;
   api: { host: string; port: number };
   postgres: { url: string; managed: boolean; port: number; password: string };
-  redis: { url: string; managed: boolean; port: number; password: string };
+  /** `keyPrefix` goes before every key and channel, so deployments can share one Redis. */
+  redis: { url: string; managed: boolean; port: number; password: string; keyPrefix: string };
   temporal: {
     address: string;
     managed: boolean;
@@ -140,6 +141,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = proces
       managed: !env.REDIS_URL,
       port: env.REDIS_PORT,
       password: redisPassword,
+      keyPrefix: env.REDIS_KEY_PREFIX,
     },
     temporal: {
       address: temporalAddress,

@@ -22,7 +22,9 @@ const db = createDb(config.postgres.url);
 try {
   await migrateToLatest(db);
   const connection = await NativeConnection.connect({ address: config.temporal.address });
-  const deps = await createWorkerDeps(config, logger, db);
+  const deps = await createWorkerDeps(config, logger, db, {
+    redisKeyPrefix: config.redis.keyPrefix,
+  });
   const worker = await createWorker({ config, connection, deps });
   logger.info(
     {

@@ -127,7 +127,10 @@ export function scansRoutes(deps: ApiDeps) {
     if (run.status !== 'queued' && run.status !== 'running') {
       return problem(c, 409, { detail: `The scan has already ended (${run.status}).` }) as never;
     }
-    await temporal.workflow.getHandle(run.workflowId, run.runId ?? undefined).cancel();
+    // The chain of runs, not one run: the workflow may have continued as new since it started.
+    await temporal.workflow
+      .getHandle(run.workflowId, undefined, { firstExecutionRunId: run.runId ?? undefined })
+      .cancel();
     await audit(c, db, {
       action: 'scan.cancel',
       objectType: 'scan',

@@ -1,0 +1,213 @@
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createActivities } from '../../activities/index.js';
+import { createLogger } from '../../infra/logger.js';
+import { createWorkerDeps } from '../../worker/worker-deps.js';
+import { bearer, createTestUser, login, type Send } from '../helpers/auth.js';
+import { startAuthApi, type AuthApi } from '../helpers/auth-api.js';
+import { withDatabase } from '../helpers/database-url.js';
+import { SOURCE_SQL } from '../helpers/scan-source-fixture.js';
+import { TEST_TUNING } from '../helpers/scan-harness.js';
+
+const call = (send: Send, method: string, path: string, token: string, body?: unknown) =>
+  send(path, {
+    method,
+    headers: {
+      ...bearer(token),
+      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+
+interface ScanView {
+  id: string;
+  status: string;
+  stage: string | null;
+  datasets: { total: number; done: number; failed: number };
+  rate: number | null;
+  error: { message: string; kind?: string } | null;
+}
+
+/** A steward registers a PostgreSQL source and scans it through the API and a real worker. */
+describe('scans API', () => {
+  let api: AuthApi;
+  let worker: Worker;
+  let running: Promise<void>;
+  let connection: NativeConnection | undefined;
+  let admin: pg.Client;
+  const sourceDb = `scan_api_source_${randomUUID().slice(0, 8)}`;
+  const tokens = { steward: '', viewer: '', outsider: '' };
+  let workspaceId: string;
+
+  beforeAll(async () => {
+    api = await startAuthApi({ TEMPORAL_TASK_QUEUE: `scan-api-${randomUUID()}` });
+    admin = new pg.Client({ connectionString: api.config.postgres.url });
+    await admin.connect();
+    await admin.query(`create database ${sourceDb}`);
+    const source = new pg.Client({
+      connectionString: withDatabase(api.config.postgres.url, sourceDb),
+    });
+    await source.connect();
+    await source.query(SOURCE_SQL);
+    await source.end();
+
+    const deps = await createWorkerDeps(
+      api.config,
+      createLogger(api.config, 'worker'),
+      api.database.db,
+      {
+        redisKeyPrefix: api.redisKeyPrefix,
+        tuning: TEST_TUNING,
+      },
+    );
+    worker = await Worker.create({
+      connection: (connection = await NativeConnection.connect({
+        address: api.config.temporal.address,
+      })),
+      namespace: api.config.temporal.namespace,
+      taskQueue: api.config.temporal.taskQueue,
+      workflowBundle: { codePath: inject('workflowBundlePath') },
+      activities: createActivities(deps),
+    });
+    running = worker.run();
+
+    const db = api.database.db;
+    const [ours, theirs] = await db
+      .insertInto('workspaces')
+      .values([
+        { slug: 'data', name: 'Data' },
+        { slug: 'other', name: 'Other' },
+      ])
+      .returning('id')
+      .execute();
+    workspaceId = ours!.id;
+    const users = {
+      steward: await createTestUser(db, { memberships: [{ workspaceId, role: 'data_steward' }] }),
+      viewer: await createTestUser(db, { memberships: [{ workspaceId, role: 'viewer' }] }),
+      outsider: await createTestUser(db, {
+        memberships: [{ workspaceId: theirs!.id, role: 'admin' }],
+      }),
+    };
+    for (const role of Object.keys(users) as (keyof typeof users)[]) {
+      tokens[role] = (await login(api.send, users[role])).accessToken;
+    }
+  });
+
+  afterAll(async () => {
+    worker?.shutdown();
+    await running;
+    await connection?.close();
+    await api?.close();
+    await admin?.query(`drop database if exists ${sourceDb} with (force)`);
+    await admin?.end();
+  });
+
+  const register = async (name: string, password: string) => {
+    const url = new URL(api.config.postgres.url);
+    const response = await call(api.send, 'POST', '/api/v1/datasources', tokens.steward, {
+      workspaceId,
+      name,
+      scanner: 'postgres',
+      config: {
+        host: url.hostname,
+        port: Number(url.port),
+        database: sourceDb,
+        user: decodeURIComponent(url.username),
+        password,
+      },
+    });
+    expect(response.status).toBe(201);
+    return ((await response.json()) as { id: string }).id;
+  };
+
+  const waitForEnd = async (scanId: string): Promise<ScanView> => {
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline) {
+      const view = (await (
+        await api.send(`/api/v1/scans/${scanId}`, { headers: bearer(tokens.viewer) })
+      ).json()) as ScanView;
+      if (['succeeded', 'failed', 'cancelled'].includes(view.status)) return view;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    throw new Error(`scan ${scanId} did not end within 60 s`);
+  };
+
+  it('starts a scan (202), joins the running one, reports progress, and a rescan has an empty diff', async () => {
+    const password = decodeURIComponent(new URL(api.config.postgres.url).password);
+    const sourceId = await register('warehouse', password);
+    const path = `/api/v1/datasources/${sourceId}/scans`;
+
+    const first = await call(api.send, 'POST', path, tokens.steward);
+    expect(first.status).toBe(202);
+    const { id: scanId } = (await first.json()) as { id: string };
+    expect(first.headers.get('Location')).toBe(`/api/v1/scans/${scanId}`);
+    const joined = await call(api.send, 'POST', path, tokens.steward);
+    if (joined.status === 200) expect(((await joined.json()) as { id: string }).id).toBe(scanId);
+    else expect(joined.status).toBe(202); // the first scan had already ended
+
+    const done = await waitForEnd(scanId);
+    expect(done).toMatchObject({ status: 'succeeded', stage: 'done', error: null });
+    expect(done.datasets.total).toBeGreaterThan(5);
+    expect(done.datasets.done).toBe(done.datasets.total);
+
+    const diff = (await (
+      await api.send(`/api/v1/scans/${scanId}/diff?limit=200`, { headers: bearer(tokens.viewer) })
+    ).json()) as { summary: { datasetsAdded: number }; items: unknown[] };
+    expect(diff.summary.datasetsAdded).toBe(done.datasets.total);
+
+    const list = (await (await api.send(path, { headers: bearer(tokens.viewer) })).json()) as {
+      items: { id: string }[];
+    };
+    expect(list.items.map((run) => run.id)).toContain(scanId);
+
+    const again = await call(api.send, 'POST', path, tokens.steward, { mode: 'full' });
+    expect(again.status).toBe(202);
+    const rescan = await waitForEnd(((await again.json()) as { id: string }).id);
+    expect(rescan.status).toBe('succeeded');
+    const rescanDiff = (await (
+      await api.send(`/api/v1/scans/${rescan.id}/diff`, { headers: bearer(tokens.viewer) })
+    ).json()) as { summary: { total: number }; items: unknown[] };
+    expect(rescanDiff.summary.total).toBe(0);
+    expect(rescanDiff.items).toEqual([]);
+  });
+
+  it('fails a scan with a wrong password at once, naming the cause', async () => {
+    const sourceId = await register('wrong-password', 'not-the-password');
+    const started = await call(
+      api.send,
+      'POST',
+      `/api/v1/datasources/${sourceId}/scans`,
+      tokens.steward,
+    );
+    const view = await waitForEnd(((await started.json()) as { id: string }).id);
+    expect(view.status).toBe('failed');
+    expect(view.error?.message).toMatch(/authentication|password/i);
+    expect(view.error?.message).not.toContain('not-the-password');
+  });
+
+  it('answers 404 to viewers starting scans and to other workspaces, and cancels on request', async () => {
+    const password = decodeURIComponent(new URL(api.config.postgres.url).password);
+    const sourceId = await register('cancel-me', password);
+    const path = `/api/v1/datasources/${sourceId}/scans`;
+    expect((await call(api.send, 'POST', path, tokens.viewer)).status).toBe(404);
+    expect((await call(api.send, 'POST', path, tokens.outsider)).status).toBe(404);
+
+    const started = await call(api.send, 'POST', path, tokens.steward);
+    const { id } = (await started.json()) as { id: string };
+    expect(
+      (await api.send(`/api/v1/scans/${id}`, { headers: bearer(tokens.outsider) })).status,
+    ).toBe(404);
+    expect((await call(api.send, 'POST', `/api/v1/scans/${id}/cancel`, tokens.viewer)).status).toBe(
+      404,
+    );
+    const cancel = await call(api.send, 'POST', `/api/v1/scans/${id}/cancel`, tokens.steward);
+    // A small source may finish before the cancel arrives; both outcomes are consistent.
+    expect([202, 409]).toContain(cancel.status);
+    const view = await waitForEnd(id);
+    expect(cancel.status === 202 ? ['cancelled', 'succeeded'] : ['succeeded']).toContain(
+      view.status,
+    );
+  });
+});
