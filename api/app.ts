@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { OpenAPIHono } from '@hono/zod-openapi';
+import type { dataSourceCheckWorkflow } from '../workflows/datasource-check-workflow.js';
 import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
@@ -109,6 +111,13 @@ export function createApp(deps: ApiDeps) {
         previousKeys: config.secrets.previousEncryptionKeys,
       }),
       scanRunning: (id) => hasActiveScan(deps.db, id),
+      testConnection: (dataSourceId) =>
+        deps.temporal.workflow.execute<typeof dataSourceCheckWorkflow>('dataSourceCheckWorkflow', {
+          workflowId: `datasource-test:${dataSourceId}:${randomUUID()}`,
+          taskQueue: config.temporal.taskQueue,
+          args: [{ dataSourceId }],
+          workflowExecutionTimeout: '1 minute',
+        }),
     }),
   );
   app.route('/', scansRoutes(deps));

@@ -91,7 +91,10 @@ export async function startScan(
       .getHandle(`scan:${request.dataSourceId}`)
       .result()
       .catch(() => undefined);
-    await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, CLOSE_WAIT_MS).unref())]);
+    await Promise.race([
+      closed,
+      new Promise((resolve) => setTimeout(resolve, CLOSE_WAIT_MS).unref()),
+    ]);
     return startScan({ db, temporal, config }, request, attempt + 1);
   }
 }

@@ -18,6 +18,7 @@ import {
 import { findWorkspace } from '../../db/queries/workspaces.js';
 import { openDataSourceConfig } from '../../infra/data-source-config.js';
 import type { SecretBox } from '../../infra/secret-box.js';
+import type { DataSourceCheckResult } from '../../activities/datasource-check-activities.js';
 import type { ScannerPlugin } from '../../scanners/sdk/contract.js';
 import type { ScannerRegistry } from '../../scanners/sdk/registry.js';
 import { notFound, requireAccess } from '../access.js';
@@ -32,6 +33,7 @@ import {
   getDataSourceRoute,
   listDataSourcesRoute,
   scannersRoute,
+  testDataSourceRoute,
   updateDataSourceRoute,
 } from './datasources-schemas.js';
 
@@ -40,6 +42,8 @@ const sourceCursor = z.strictObject({ name: z.string().max(200), id: z.uuid() })
 export interface DataSourcesRoutesDeps {
   scanners: Promise<ScannerRegistry>;
   secretBox: SecretBox;
+  /** Runs the scanner's `check()` on a worker (`dataSourceCheckWorkflow`). */
+  testConnection: (dataSourceId: string) => Promise<DataSourceCheckResult>;
   /** Whether a scan of the source is running; deleting it then is refused. */
   scanRunning: (dataSourceId: string) => Promise<boolean>;
 }
@@ -246,6 +250,20 @@ export function dataSourcesRoutes({ db }: ApiDeps, deps: DataSourcesRoutesDeps) 
     });
     if (!deleted) return problem(c, 412, { detail: 'The data source changed meanwhile.' }) as never;
     return c.body(null, 204);
+  });
+  app.openapi(testDataSourceRoute, async (c) => {
+    const source = await requireAccess(c, 'scan', 'DataSource', load(c.req.valid('param').id));
+    const result = await deps.testConnection(source.id);
+    // Audited: a connection test reaches out to a host, which is worth knowing about.
+    await audit(c, db, {
+      action: 'datasource.test',
+      objectType: 'datasource',
+      objectId: source.id,
+      workspaceId: source.workspaceId,
+      after: result.ok ? { ok: true } : { ok: false, kind: result.kind },
+    });
+    c.header('Cache-Control', 'no-store');
+    return c.json(result, 200);
   });
   return app;
 }

@@ -152,3 +152,34 @@ export const deleteDataSourceRoute = createRoute({
     ...commonErrors,
   },
 });
+
+export const testDataSourceRoute = createRoute({
+  method: 'post',
+  path: '/api/v1/datasources/{id}/test',
+  tags: ['data sources'],
+  summary: 'Test the connection of a data source (those who may scan it)',
+  description:
+    'Runs on a worker, where the secrets are opened, under the network policy. A failed ' +
+    'connection is an answer (`ok: false` with the kind and a message), not an error.',
+  security: bearer,
+  request: { params: uuidParams },
+  responses: {
+    200: {
+      description: 'The outcome',
+      content: json(
+        z
+          .object({
+            ok: z.boolean(),
+            serverVersion: z.string().nullable().optional(),
+            details: z.record(z.string(), z.unknown()).optional(),
+            kind: z.string().optional(),
+            message: z.string().optional(),
+            ms: z.number(),
+          })
+          .openapi('ConnectionTest'),
+      ),
+    },
+    404: { description: 'No such data source', content: problemContent },
+    ...commonErrors,
+  },
+});

@@ -210,4 +210,26 @@ describe('scans API', () => {
       view.status,
     );
   });
+
+  it('tests a connection on a worker: ok with the server version, or the kind of failure', async () => {
+    const password = decodeURIComponent(new URL(api.config.postgres.url).password);
+    const good = await register('test-ok', password);
+    const bad = await register('test-bad', 'wrong-password-here');
+    const test = async (id: string, token = tokens.steward) =>
+      call(api.send, 'POST', `/api/v1/datasources/${id}/test`, token);
+    const ok = await test(good);
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toMatchObject({
+      ok: true,
+      serverVersion: expect.stringMatching(/PostgreSQL/),
+    });
+    const failed = (await (await test(bad)).json()) as {
+      ok: boolean;
+      kind: string;
+      message: string;
+    };
+    expect(failed).toMatchObject({ ok: false, kind: 'authentication' });
+    expect(failed.message).not.toContain('wrong-password-here');
+    expect((await test(good, tokens.viewer)).status).toBe(404);
+  });
 });
