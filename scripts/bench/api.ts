@@ -240,7 +240,7 @@ try {
   const steps = {
     'JWT verify (jose, HS256)': await timeIt(() => tokens.verify(accessToken)),
     'Redis GET of the session': await timeIt(() => sessions.userOf(claims.sessionId)),
-    'SQL: user + memberships (2 queries)': await timeIt(() => loadActiveActor(db, claims.userId)),
+    'SQL: user + memberships (1 query)': await timeIt(() => loadActiveActor(db, claims.userId)),
     'defineAbilityFor + first check (CASL)': await timeIt(
       () => defineAbilityFor(record).can('read', 'AuditLog'),
       20_000,
