@@ -5,11 +5,24 @@ import { migrateToLatest } from '../db/migrate.js';
 import { createApp } from './app.js';
 import { createApiDeps } from './create-deps.js';
 import { ensureFirstAdmin } from './bootstrap.js';
+import { builtinScanners } from '../scanners/builtins.js';
+import { createScannerRegistry } from '../scanners/sdk/registry.js';
 
 const config = loadConfigOrExit();
 const logger = createLogger(config, 'api');
 
 const deps = createApiDeps(config, logger);
+try {
+  // A bad SCANNER_PLUGINS package stops start-up with one line naming it.
+  const registry = await createScannerRegistry({
+    builtins: builtinScanners,
+    packages: config.scan.plugins,
+  });
+  deps.scanners = Promise.resolve(registry);
+} catch (error) {
+  process.stderr.write(`api: ${(error as Error).message}\n`);
+  process.exit(1);
+}
 try {
   await migrateToLatest(deps.db);
   await ensureFirstAdmin(deps.db, config, logger, (line) => process.stdout.write(line));
