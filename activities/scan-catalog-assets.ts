@@ -5,6 +5,9 @@ import type { DiscoveredContainer, DiscoveredDataset } from '../scanners/sdk/con
 import { formatFqn } from '../scanners/sdk/fqn.js';
 import type { DatasetClassification } from './scan-classify.js';
 
+/** The key of a dataset's `properties` that is left out of the catalog (see `datasetAssets`). */
+const SAMPLING_HINTS = 'sampling';
+
 /**
  * A dataset of a batch with what the earlier stages found about it.
  *
@@ -59,7 +62,11 @@ export function containerAsset(container: DiscoveredContainer): AssetWrite {
  */
 export function datasetAssets(findings: DatasetFindings): AssetWrite[] {
   const { dataset, classification, compliance, problem } = findings;
+  // `sampling` is what a plugin noted at discovery for its own `sample()` (the PostgreSQL
+  // scanner's relation kind, pages and column types): it travels in the manifest only, so
+  // the catalog neither repeats the columns nor moves an asset's version when pages do.
   const properties: Record<string, unknown> = { ...dataset.properties };
+  delete properties[SAMPLING_HINTS];
   if (dataset.definition !== undefined) properties.definition = dataset.definition;
   if (dataset.rowEstimate !== undefined) properties.rowEstimate = dataset.rowEstimate;
   if (compliance) properties.compliance = compliance;

@@ -189,10 +189,13 @@ async function lastBatch(deps: ScanActivityDeps, scanRunId: string): Promise<num
   return row.batch;
 }
 
-/** A cheap upper bound of an item's JSON size: its column count dominates. */
+/**
+ * A cheap upper bound of an item's JSON size: its column count dominates (a column is also
+ * named again in scanners' sampling hints, such as PostgreSQL's `properties.sampling`).
+ */
 function estimateBytes(item: DiscoveredItem): number {
   if (item.kind === 'container') return 256;
-  return 512 + (item.definition?.length ?? 0) + item.columns.length * 160;
+  return 512 + (item.definition?.length ?? 0) + item.columns.length * 224;
 }
 
 /** The batch size of the run: this worker's setting at the first attempt, kept thereafter. */

@@ -49,7 +49,7 @@ const bytesOf = (alias: string) => `
  * stands for them, with the leaves' facts summed up); so are indexes, sequences, composite
  * types and TOAST tables, which hold no data of their own worth governing. The partition
  * tree is walked through `pg_inherits` rather than `pg_partition_tree`, which locks every
- * partition.
+ * partition. `pages` and `partition_pages` count heap pages only: what a block sample reads.
  */
 export const RELATIONS_SQL = `
 select c.oid,
@@ -63,9 +63,11 @@ select c.oid,
        case when c.relkind in ('r', 'm') then ${bytesOf('c')} end as size_bytes,
        case when c.relkind in ('v', 'm') then pg_get_viewdef(c.oid) end as definition,
        case when c.relkind = 'p' then pg_get_partkeydef(c.oid) end as partition_key,
+       greatest(c.relpages, 0) as pages,
        part.partition_count,
        part.partition_rows,
        part.partition_bytes,
+       part.partition_pages,
        part.partition_names,
        fs.srvname as foreign_server
   from pg_class c
@@ -82,6 +84,7 @@ select c.oid,
                -- -1 (never analysed) counts as unknown; all unknown leaves the sum null
                sum(pc.reltuples) filter (where pc.reltuples >= 0)::float8 as partition_rows,
                sum(${bytesOf('pc')})::int8 as partition_bytes,
+               sum(greatest(pc.relpages, 0))::int8 as partition_pages,
                (array_agg(pc.relname::text order by pc.relname))[1:100] as partition_names
           from tree
           join pg_class pc on pc.oid = tree.oid
@@ -96,14 +99,20 @@ select c.oid,
  order by c.oid
  limit $4`;
 
-/** The columns of the relations in $1 (oids), in table then column order. */
+/**
+ * The columns of the relations in $1 (oids), in table then column order, with the type's
+ * category and name, which say how a sample reads the column (see `selectList`).
+ */
 export const COLUMNS_SQL = `
 select a.attrelid as oid,
        a.attname as name,
        format_type(a.atttypid, a.atttypmod) as data_type,
        a.attnotnull as not_null,
-       d.description as comment
+       d.description as comment,
+       t.typcategory as category,
+       t.typname as type
   from pg_attribute a
+  join pg_type t on t.oid = a.atttypid
   left join pg_description d
     on d.objoid = a.attrelid and d.classoid = 'pg_class'::regclass and d.objsubid = a.attnum
  where a.attrelid = any($1::oid[])

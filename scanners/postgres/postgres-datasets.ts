@@ -1,6 +1,7 @@
 import type { DiscoveredColumn, DiscoveredDataset } from '../sdk/contract.js';
 import { fingerprintOf } from '../sdk/fingerprint.js';
 import { formatFqn } from '../sdk/fqn.js';
+import { SAMPLING_PROPERTY, type SampleHints } from './postgres-sample-hints.js';
 
 /** A row of `RELATIONS_SQL`; `int8` values arrive as strings from `pg`. */
 export interface RelationRow {
@@ -15,9 +16,12 @@ export interface RelationRow {
   size_bytes: string | null;
   definition: string | null;
   partition_key: string | null;
+  /** Heap pages; `partition_pages` sums them over the leaves of a partitioned table. */
+  pages: number;
   partition_count: number | null;
   partition_rows: number | null;
   partition_bytes: string | null;
+  partition_pages: string | null;
   partition_names: string[] | null;
   foreign_server: string | null;
 }
@@ -28,6 +32,9 @@ export interface ColumnRow {
   data_type: string;
   not_null: boolean;
   comment: string | null;
+  /** `pg_type.typcategory` and `typname`: how a sample reads the column. */
+  category: string;
+  type: string;
 }
 
 export interface KeyRow {
@@ -104,7 +111,10 @@ export function toDataset(
     name: relation.name,
     parentFqn: formatFqn(path.slice(0, 2)),
     columns,
-    properties: propertiesOf(relation, foreignKeys),
+    properties: {
+      ...propertiesOf(relation, foreignKeys),
+      [SAMPLING_PROPERTY]: sampleHintsOf(relation, columnRows),
+    },
     fingerprint: fingerprintOf({
       datasetType,
       definition,
@@ -127,6 +137,20 @@ function estimateOf(relation: RelationRow): number | undefined {
   }
   if (relation.kind === 'v' || relation.kind === 'f' || relation.reltuples < 0) return undefined;
   return Math.round(relation.reltuples);
+}
+
+/**
+ * What `sample` would otherwise look up in the catalog for every table: carried with the
+ * dataset through the manifest, so that sampling sends the data query alone.
+ */
+function sampleHintsOf(relation: RelationRow, columnRows: readonly ColumnRow[]): SampleHints {
+  // An unknown estimate stays `undefined`, which the manifest's JSON leaves out.
+  return {
+    kind: relation.kind,
+    rows: estimateOf(relation),
+    pages: relation.kind === 'p' ? Number(relation.partition_pages ?? 0) : relation.pages,
+    columns: columnRows.map(({ name, category, type }) => ({ name, category, type })),
+  };
 }
 
 function propertiesOf(relation: RelationRow, foreignKeys: ForeignKey[]): Record<string, unknown> {

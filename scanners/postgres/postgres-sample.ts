@@ -6,50 +6,40 @@ import {
   type SampleRow,
 } from '../sdk/contract.js';
 import { toSampleValue } from '../sdk/values.js';
+import { hintsOf, lookupHints, type SampleHints } from './postgres-sample-hints.js';
 import {
   planSample,
   qualifiedName,
   sampleQuery,
   selectList,
   type SampledColumn,
-  type SampledRelation,
 } from './postgres-sample-plan.js';
 import type { PostgresSessions } from './postgres-session.js';
 
-const RELATION_SQL = `
-select c.oid,
-       c.relkind as kind,
-       case when c.relkind = 'p' then part.rows
-            when c.reltuples >= 0 then c.reltuples::float8 end as rows,
-       (case when c.relkind = 'p' then part.pages else c.relpages end)::int8 as pages
-  from pg_class c
-  join pg_namespace n on n.oid = c.relnamespace
-  left join lateral (
-        select sum(pc.reltuples) filter (where pc.reltuples >= 0)::float8 as rows,
-               coalesce(sum(pc.relpages), 0) as pages
-          from pg_partition_tree(c.oid) t
-          join pg_class pc on pc.oid = t.relid
-         where t.isleaf and c.relkind = 'p'
-       ) part on c.relkind = 'p'
- where n.nspname = $1 and c.relname = $2 and c.relkind in ('r', 'p', 'v', 'm', 'f')`;
-
-const COLUMNS_SQL = `
-select a.attname as name, t.typcategory as category, t.typname as type
-  from pg_attribute a
-  join pg_type t on t.oid = a.atttypid
- where a.attrelid = $1 and a.attnum > 0 and not a.attisdropped
- order by a.attnum`;
-
 const CURSOR = 'governance_sample';
-/** Rows per FETCH when reading the first rows: bounded memory whatever `rows` is. */
+/**
+ * Rows per FETCH when reading more first rows than this: bounded memory whatever `rows` is.
+ * Up to this many, one plain `SELECT … LIMIT` holds no more than one FETCH would.
+ */
 const FETCH_SIZE = 500;
 
 /**
- * Streams at most `options.rows` rows of one dataset inside a read-only transaction, through
- * a cursor, never loading the dataset: a block sample of about `4 × rows` rows drawn at
- * random (see `planSample`), or, for views, small or never-analysed tables, and whenever the
- * block sample came back short, the first `rows` rows. A dataset dropped since discovery is a
- * `ScannerError('not-found')`.
+ * Streams at most `options.rows` rows of one dataset, never loading the dataset: a block
+ * sample of about `4 × rows` rows drawn at random (see `planSample`), or, for views, small
+ * or never-analysed tables, and whenever the block sample came back short, the first `rows`
+ * rows. A dataset dropped since discovery is a `ScannerError('not-found')`.
+ *
+ * What to read comes from the hints discovery left in `properties.sampling`, so a small
+ * table costs one statement: `SELECT … LIMIT n` in the session's implicit transaction, which
+ * is read-only by default (`default_transaction_read_only`) and bounded by the statement
+ * timeout. Without hints the relation is looked up first (one more statement). The data
+ * query names the table, not its oid: a table dropped and created again under the same name
+ * since discovery is the same dataset to the catalog (keyed by fqn) and is sampled. When
+ * the hints no longer fit it (a column dropped, renamed or retyped: SQLSTATE class 42
+ * other than a missing table or privilege), the relation is looked up and sampled again.
+ * A column retyped in a way the select list still reads (text to integer, say) is read as
+ * discovery saw it until the next scan; `toSampleValue` cuts every value to size anyway.
+ * Only more than `FETCH_SIZE` first rows go through a cursor, in a read-only transaction.
  *
  * @example
  * for await (const row of sampleDataset(sessions, databases, dataset, { rows: 100 }, signal)) {
@@ -76,40 +66,48 @@ export async function* sampleDataset(
   const rows = Math.floor(options.rows);
   if (!(rows >= 1)) return;
 
+  const from = qualifiedName(schema, table);
   const client = await sessions.client(database);
   let failed: Error | undefined;
-  let open = false;
   try {
-    await client.query('begin transaction read only');
-    open = true;
-    const relation = await findRelation(client, schema, table, dataset.fqn);
-    const columns = await findColumns(client, relation.oid, options.columns, dataset.fqn);
-    const from = qualifiedName(schema, table);
-    const list = selectList(columns);
-    const names = columns.map((column) => column.name);
-
-    const plan = planSample(relation, rows);
-    if (plan.method === 'system') {
-      // At most `rows` rows by construction; read them whole to know whether to fall back.
-      const sampled = await fetchAll(client, sampleQuery(from, list, plan, rows), rows);
-      if (sampled.length === rows) {
-        for (const values of sampled) yield toRow(names, values);
-        return;
-      }
-    }
-    await client.query(
-      `declare ${CURSOR} no scroll cursor for ${sampleQuery(from, list, { method: 'scan' }, rows)}`,
-    );
+    let hints = hintsOf(dataset.properties);
+    let looked = false;
     for (;;) {
-      signal.throwIfAborted();
-      const batch = await fetch(client, FETCH_SIZE);
-      for (const values of batch) yield toRow(names, values);
-      if (batch.length < FETCH_SIZE) break;
+      if (!hints) {
+        signal.throwIfAborted();
+        hints = await lookupHints(client, schema, table, dataset.fqn);
+        looked = true;
+      }
+      const columns = pick(hints.columns, options.columns);
+      if (columns.length === 0) {
+        // Hints may predate a column added since; only the catalog can say there is none.
+        if (!looked) {
+          hints = undefined;
+          continue;
+        }
+        throw new ScannerError(
+          'not-found',
+          `${dataset.fqn} has none of the columns to sample any more`,
+        );
+      }
+      const names = columns.map((column) => column.name);
+      let yielded = false;
+      try {
+        // Batches of value arrays, turned into rows here: one generator step per row.
+        for await (const batch of read(client, from, hints, columns, rows, signal)) {
+          yielded = true;
+          for (const values of batch) yield toRow(names, values);
+        }
+        return;
+      } catch (error) {
+        if (looked || yielded || !outdated(error)) throw error;
+        hints = undefined;
+      }
     }
   } catch (error) {
     const mapped = sessions.fail(error, database);
-    // A relation or column that vanished between our catalog read and the query (42P01,
-    // 42703) is the dataset having gone; say which one.
+    // A relation that vanished between discovery and the query (42P01, 3F000) is the
+    // dataset having gone; say which one.
     failed =
       !(error instanceof ScannerError) &&
       mapped instanceof ScannerError &&
@@ -118,74 +116,91 @@ export async function* sampleDataset(
         : mapped;
     throw failed;
   } finally {
-    if (open && !failed) {
-      // The caller may stop early: end the transaction before the session goes back.
-      await client.query('rollback').catch((error: unknown) => {
-        failed = error instanceof Error ? error : new Error(String(error));
-      });
-    }
-    // A session that failed is closed rather than pooled; the server rolls it back.
+    // A session that failed is closed rather than pooled.
     client.release(failed);
   }
 }
 
-async function findRelation(
+/**
+ * The sample's rows as value arrays, a batch at a time: the planned query, then the first
+ * rows if a block sample fell short.
+ */
+async function* read(
   client: pg.ClientBase,
-  schema: string,
-  table: string,
-  fqn: string,
-): Promise<SampledRelation & { oid: number }> {
-  const { rows } = await client.query<{
-    oid: number;
-    kind: SampledRelation['kind'];
-    rows: number | null;
-    pages: string;
-  }>(RELATION_SQL, [schema, table]);
-  const found = rows[0];
-  if (!found) throw new ScannerError('not-found', `${fqn} no longer exists`);
-  return {
-    oid: found.oid,
-    kind: found.kind,
-    rows: found.rows ?? undefined,
-    pages: Number(found.pages),
-  };
-}
-
-async function findColumns(
-  client: pg.ClientBase,
-  oid: number,
-  wanted: readonly string[] | undefined,
-  fqn: string,
-): Promise<SampledColumn[]> {
-  const { rows } = await client.query<SampledColumn>(COLUMNS_SQL, [oid]);
-  // Columns dropped since discovery are skipped; the others are still worth a sample.
-  const columns = wanted ? rows.filter((column) => wanted.includes(column.name)) : rows;
-  if (columns.length === 0) {
-    throw new ScannerError('not-found', `${fqn} has none of the columns to sample any more`);
+  from: string,
+  hints: SampleHints,
+  columns: readonly SampledColumn[],
+  rows: number,
+  signal: AbortSignal,
+): AsyncGenerator<unknown[][]> {
+  const list = selectList(columns);
+  const plan = planSample(hints, rows);
+  if (plan.method === 'system') {
+    signal.throwIfAborted();
+    // At most `rows` rows by construction; read whole to know whether to fall back.
+    const sampled = await select(client, sampleQuery(from, list, plan, rows));
+    if (sampled.length === rows) {
+      yield sampled;
+      return;
+    }
   }
-  return columns;
+  const first = sampleQuery(from, list, { method: 'scan' }, rows);
+  if (rows <= FETCH_SIZE) {
+    signal.throwIfAborted();
+    yield await select(client, first);
+    return;
+  }
+  yield* readByCursor(client, first, signal);
 }
 
-async function fetchAll(client: pg.ClientBase, query: string, rows: number): Promise<unknown[][]> {
-  await client.query(`declare ${CURSOR} no scroll cursor for ${query}`);
-  const values = await fetch(client, rows);
-  await client.query(`close ${CURSOR}`);
-  return values;
+/** More rows than one FETCH: a cursor in a read-only transaction, ended whatever happens. */
+async function* readByCursor(
+  client: pg.ClientBase,
+  query: string,
+  signal: AbortSignal,
+): AsyncGenerator<unknown[][]> {
+  signal.throwIfAborted();
+  await client.query('begin transaction read only');
+  try {
+    await client.query(`declare ${CURSOR} no scroll cursor for ${query}`);
+    for (;;) {
+      signal.throwIfAborted();
+      const batch = await select(client, `fetch forward ${FETCH_SIZE} from ${CURSOR}`);
+      yield batch;
+      if (batch.length < FETCH_SIZE) break;
+    }
+  } finally {
+    // Also when the caller stops early or a statement failed: the session goes back clean.
+    await client.query('rollback');
+  }
 }
 
-async function fetch(client: pg.ClientBase, count: number): Promise<unknown[][]> {
-  const result = await client.query<unknown[]>({
-    text: `fetch forward ${count} from ${CURSOR}`,
-    // Arrays, not objects: a column called `__proto__` or `constructor` must stay a column.
-    rowMode: 'array',
-  });
+async function select(client: pg.ClientBase, text: string): Promise<unknown[][]> {
+  // Arrays, not objects: a column called `__proto__` or `constructor` must stay a column.
+  const result = await client.query<unknown[]>({ text, rowMode: 'array' });
   return result.rows;
+}
+
+/** The wanted columns in table order; all when none are named. Dropped ones are skipped. */
+function pick(columns: SampledColumn[], wanted: readonly string[] | undefined): SampledColumn[] {
+  return wanted ? columns.filter((column) => wanted.includes(column.name)) : columns;
+}
+
+/**
+ * Whether the data query failed because the hints no longer describe the relation: a
+ * column gone or renamed (42703), retyped so that the select list no longer applies (42883,
+ * 42804), or a table turned view (42601 for TABLESAMPLE). A missing relation (42P01) or
+ * privilege (42501) is the answer itself, and looking up would not change it.
+ */
+function outdated(error: unknown): boolean {
+  const code = String((error as { code?: unknown } | null)?.code ?? '');
+  return code.startsWith('42') && code !== '42P01' && code !== '42501';
 }
 
 function toRow(names: readonly string[], values: readonly unknown[]): SampleRow {
   const row = Object.create(null) as SampleRow;
-  names.forEach((name, index) => {
-    row[name] = toSampleValue(values[index]);
-  });
+  for (let index = 0; index < names.length; index++) {
+    row[names[index]!] = toSampleValue(values[index]);
+  }
   return row;
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { createApp } from '../../api/app.js';
@@ -44,6 +45,11 @@ const cpuSeconds = (pid: number) => {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100;
 };
+/** The 1, 5 and 15 minute load averages: the machine may be shared while it measures. */
+const load = () =>
+  loadavg()
+    .map((value) => value.toFixed(2))
+    .join(' ');
 const rssMiB = (pid: number) => {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
@@ -183,6 +189,7 @@ try {
 
   const results: { first: Measured; rescan: Measured; floor: number }[] = [];
   for (let run = 1; run <= runs; run++) {
+    const loadBefore = load();
     const created = await call<{ id: string }>(
       'POST',
       '/api/v1/datasources',
@@ -198,7 +205,7 @@ try {
       })) / 1000;
     results.push({ first, rescan, floor });
     log(
-      `run ${run}: first scan ${first.seconds.toFixed(2)} s, rescan ${rescan.seconds.toFixed(2)} s, floor ${floor.toFixed(2)} s, peak RSS ${first.peakRss.toFixed(0)}/${rescan.peakRss.toFixed(0)} MiB, worker CPU ${first.workerCpu.toFixed(1)}/${rescan.workerCpu.toFixed(1)} s`,
+      `run ${run}: first scan ${first.seconds.toFixed(2)} s, rescan ${rescan.seconds.toFixed(2)} s, floor ${floor.toFixed(2)} s, peak RSS ${first.peakRss.toFixed(0)}/${rescan.peakRss.toFixed(0)} MiB, worker CPU ${first.workerCpu.toFixed(1)}/${rescan.workerCpu.toFixed(1)} s, load ${loadBefore} → ${load()}`,
     );
   }
 

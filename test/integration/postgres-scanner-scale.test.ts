@@ -80,6 +80,37 @@ describe('PostgreSQL scanner: catalog queries', () => {
   });
 });
 
+describe('PostgreSQL scanner: sample statements', () => {
+  /** Samples every dataset of `found`, counting the statements the scanner's sessions send. */
+  async function sampleCounting(found: DiscoveredDataset[], withHints: boolean) {
+    const connection = await connectScanner(source.config, { includeSchemas: ['scale300'] });
+    const query = vi.spyOn(pg.Client.prototype, 'query');
+    try {
+      let rows = 0;
+      for (const { fqn, path, datasetType, properties } of found) {
+        const ref = { fqn, path, datasetType, ...(withHints ? { properties } : {}) };
+        rows += (await collect(connection.sample(ref, { rows: 100 }))).length;
+      }
+      return { rows, statements: query.mock.calls.length };
+    } finally {
+      query.mockRestore();
+      await connection.close();
+    }
+  }
+
+  it('sends one statement per small table with the hints of discovery, two without', async () => {
+    const { items } = await discoverCounting({ includeSchemas: ['scale300'] });
+    const found = datasets(items);
+    expect(found).toHaveLength(300);
+    const hinted = await sampleCounting(found, true);
+    // The generated tables are empty: what counts here is the statements, not the rows.
+    expect(hinted).toEqual({ rows: 0, statements: 300 });
+    // A ref without properties (an older manifest, a hand-made ref) looks the table up first.
+    const bare = await sampleCounting(found, false);
+    expect(bare).toEqual({ rows: 0, statements: 600 });
+  });
+});
+
 describe('PostgreSQL scanner: cancelling', () => {
   it('stops between batches once the scan is cancelled, with the abort and not a retryable error', async () => {
     const controller = new AbortController();
@@ -170,7 +201,18 @@ describe('PostgreSQL scanner: foreign tables', () => {
           { name: 'id', position: 1, dataType: 'integer', nullable: true },
           { name: 'name', position: 2, dataType: 'text', nullable: true },
         ],
-        properties: { owner: other.config.user, foreignServer: 'files' },
+        properties: {
+          owner: other.config.user,
+          foreignServer: 'files',
+          sampling: {
+            kind: 'f',
+            pages: 0,
+            columns: [
+              { name: 'id', category: 'N', type: 'int4' },
+              { name: 'name', category: 'S', type: 'text' },
+            ],
+          },
+        },
         fingerprint: expect.stringMatching(/^[0-9a-f]{64}$/),
       });
       const ref = { fqn: `${other.name}.other.imported`, path: [other.name, 'other', 'imported'] };

@@ -26,7 +26,33 @@ afterAll(async () => {
   await source?.drop();
 });
 
-type Extra = Partial<DiscoveredDataset> & { props?: Record<string, unknown> };
+type Extra = Partial<DiscoveredDataset> & { props?: Record<string, unknown>; relkind?: string };
+
+/** `pg_type.typcategory` and `typname` of the fixture's column types, as sampling reads them. */
+const TYPES: Record<string, { category: string; type: string }> = {
+  integer: { category: 'N', type: 'int4' },
+  bigint: { category: 'N', type: 'int8' },
+  numeric: { category: 'N', type: 'numeric' },
+  'numeric(10,2)': { category: 'N', type: 'numeric' },
+  text: { category: 'S', type: 'text' },
+  'character varying(120)': { category: 'S', type: 'varchar' },
+  date: { category: 'D', type: 'date' },
+  'timestamp with time zone': { category: 'D', type: 'timestamptz' },
+  jsonb: { category: 'U', type: 'jsonb' },
+  bytea: { category: 'U', type: 'bytea' },
+};
+
+/** The hints discovery leaves for `sample` in `properties.sampling`. */
+const samplingOf = (
+  kind: string,
+  columns: { name: string; dataType: string }[],
+  rows: number | undefined,
+) => ({
+  kind,
+  rows,
+  pages: expect.any(Number),
+  columns: columns.map((column) => ({ name: column.name, ...TYPES[column.dataType] })),
+});
 
 describe('PostgreSQL scanner: discover', () => {
   it('yields the database, its schemas, then every dataset with columns, keys and comments', async () => {
@@ -60,8 +86,8 @@ describe('PostgreSQL scanner: discover', () => {
     const dataset = (
       schemaName: string,
       name: string,
-      columns: object[],
-      { props = {}, ...extra }: Extra = {},
+      columns: { name: string; dataType: string }[],
+      { props = {}, relkind = 'r', ...extra }: Extra = {},
     ) => ({
       kind: 'dataset',
       datasetType: 'table',
@@ -71,7 +97,12 @@ describe('PostgreSQL scanner: discover', () => {
       parentFqn: fqn(schemaName),
       columns,
       fingerprint: expect.stringMatching(/^[0-9a-f]{64}$/),
-      properties: { owner, sizeBytes: expect.any(Number), ...props },
+      properties: {
+        owner,
+        sizeBytes: expect.any(Number),
+        sampling: samplingOf(relkind, columns, extra.rowEstimate),
+        ...props,
+      },
       ...extra,
     });
     const viewSql = async (name: string) =>
@@ -196,7 +227,18 @@ describe('PostgreSQL scanner: discover', () => {
             definition: await viewSql('sales.big_customers'),
           },
         ),
-        properties: { owner },
+        properties: {
+          owner,
+          sampling: samplingOf(
+            'v',
+            [
+              { name: 'id', dataType: 'integer' },
+              { name: 'email', dataType: 'character varying(120)' },
+              { name: 'total', dataType: 'numeric' },
+            ],
+            undefined,
+          ),
+        },
       },
       dataset(
         'sales',
@@ -204,6 +246,7 @@ describe('PostgreSQL scanner: discover', () => {
         [col(1, 'customer_id', 'integer', true), col(2, 'orders', 'bigint', true)],
         {
           datasetType: 'materialized-view',
+          relkind: 'm',
           rowEstimate: 50,
           definition: await viewSql('sales.order_totals'),
         },
@@ -218,6 +261,7 @@ describe('PostgreSQL scanner: discover', () => {
         ],
         {
           rowEstimate: 3000,
+          relkind: 'p',
           props: {
             partitioned: true,
             partitionKey: 'RANGE (happened)',

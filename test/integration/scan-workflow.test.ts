@@ -165,6 +165,8 @@ describe('scanWorkflow on a PostgreSQL source', () => {
     expect((await assetOf(fqn('sales', 'customers', 'note'))).sensitivity).toBe('internal');
     const customersAsset = await assetOf(fqn('sales', 'customers'));
     expect(customersAsset).toMatchObject({ sensitivity: 'restricted', kind: 'table' });
+    // The scanner's sampling hints travel in the manifest, not into the catalog.
+    expect(customersAsset.properties).not.toHaveProperty('sampling');
     expect(customersAsset.properties).toMatchObject({
       rowEstimate: 40,
       compliance: { sensitiveColumns: 3, findings: [{ rule: 'pci-card-data' }] },

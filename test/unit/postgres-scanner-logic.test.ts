@@ -8,6 +8,7 @@ import {
   sampleQuery,
   selectList,
 } from '../../scanners/postgres/postgres-sample-plan.js';
+import { hintsOf } from '../../scanners/postgres/postgres-sample-hints.js';
 
 const scene = {
   host: 'db.internal',
@@ -70,6 +71,52 @@ describe('PostgreSQL sample planning', () => {
     expect(() =>
       sampleQuery('"s"."t"', '"id"', { method: 'system', percent: Number.NaN }, 5),
     ).toThrow(RangeError);
+  });
+});
+
+describe('PostgreSQL sample hints', () => {
+  const columns = [
+    { name: 'id', category: 'N', type: 'int4' },
+    { name: '__proto__', category: 'S', type: 'text' },
+  ];
+
+  it('reads the hints discovery left in properties.sampling', () => {
+    expect(hintsOf({ owner: 'x', sampling: { kind: 'r', rows: 200, pages: 5, columns } })).toEqual({
+      kind: 'r',
+      rows: 200,
+      pages: 5,
+      columns,
+    });
+    // A never analysed table or a view has no estimate: JSON left it out.
+    expect(hintsOf({ sampling: { kind: 'v', pages: 0, columns } })).toEqual({
+      kind: 'v',
+      rows: undefined,
+      pages: 0,
+      columns,
+    });
+  });
+
+  it('ignores missing or malformed hints, so that the relation is looked up instead', () => {
+    const good = { kind: 'r', rows: 1, pages: 1, columns };
+    const bad: unknown[] = [
+      undefined,
+      null,
+      'r',
+      { ...good, kind: 'x' },
+      { ...good, kind: 'p', pages: -1 },
+      { ...good, rows: '12' },
+      { ...good, pages: Number.NaN },
+      { ...good, columns: [] },
+      { ...good, columns: 'id' },
+      { ...good, columns: [{ name: 'id', category: 'N' }] },
+      { ...good, columns: [{ name: '', category: 'N', type: 'int4' }] },
+      { ...good, columns: [{ name: 'a\0b', category: 'N', type: 'int4' }] },
+      { ...good, columns: [null] },
+    ];
+    expect(hintsOf(undefined)).toBeUndefined();
+    expect(hintsOf({ owner: 'x' })).toBeUndefined();
+    for (const sampling of bad)
+      expect(hintsOf({ sampling }), JSON.stringify(sampling)).toBeUndefined();
   });
 });
 
