@@ -1,0 +1,95 @@
+import { isEmailAddress, isPhoneNumber } from '../checks/contact.js';
+import type { InfoTypeDefinition } from '../info-type.js';
+
+/**
+ * Ways to reach a person: e-mail address, telephone and fax numbers.
+ *
+ * @example
+ * CONTACT_TYPES.map((type) => type.id); // ['EMAIL_ADDRESS', 'PHONE_NUMBER', 'FAX_NUMBER']
+ */
+export const CONTACT_TYPES: readonly InfoTypeDefinition[] = [
+  {
+    id: 'EMAIL_ADDRESS',
+    label: 'E-mail address',
+    category: 'contact',
+    sensitivity: 'confidential',
+    description: 'An electronic mail address that reaches a person or a mailbox.',
+    families: ['text'],
+    names: [
+      'email',
+      'e mail',
+      'email address',
+      'mail address',
+      'email adresse',
+      'courriel',
+      'adresse email',
+      'adresse mail',
+      'correo',
+      'correo electronico',
+      'posta elettronica',
+      'indirizzo email',
+      'endereco de email',
+      'emailadres',
+    ],
+    weakNames: ['mail', 'contact'],
+    values: { method: 'parser', describe: 'RFC 5322 address (validator)', test: isEmailAddress },
+    minMatchRatio: 0.7,
+  },
+  {
+    id: 'PHONE_NUMBER',
+    label: 'Telephone number',
+    category: 'contact',
+    sensitivity: 'confidential',
+    description: 'A landline or mobile telephone number at which a person can be called.',
+    families: ['text', 'integer'],
+    names: [
+      'phone',
+      'telephone',
+      'tel',
+      'phone number',
+      'mobile',
+      'mobile number',
+      'cellphone',
+      'cell phone',
+      'msisdn',
+      'contact number',
+      'telefon',
+      'telefonnummer',
+      'handynummer',
+      'handy',
+      'numero de telephone',
+      'portable',
+      'telefono',
+      'movil',
+      'celular',
+      'cellulare',
+      'telefone',
+      'telefoonnummer',
+      'mobiel',
+    ],
+    weakNames: ['cell', 'contact', 'tlf'],
+    values: {
+      method: 'parser',
+      describe: 'number valid in its numbering plan (libphonenumber)',
+      test: (value) => isPhoneNumber(value),
+    },
+    minMatchRatio: 0.7,
+  },
+  {
+    id: 'FAX_NUMBER',
+    valuesNeedName: true,
+    label: 'Fax number',
+    category: 'contact',
+    sensitivity: 'internal',
+    description: 'A telephone number that receives faxes, usually a business line.',
+    families: ['text', 'integer'],
+    names: ['fax', 'fax number', 'telefax', 'numero de fax', 'faxnummer'],
+    values: {
+      method: 'parser',
+      describe: 'number valid in its numbering plan (libphonenumber)',
+      test: (value) => isPhoneNumber(value),
+    },
+    minMatchRatio: 0.7,
+    refines: ['PHONE_NUMBER'],
+  },
+];

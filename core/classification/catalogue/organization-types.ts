@@ -1,0 +1,97 @@
+import { isOrganizationName } from '../checks/people.js';
+import type { InfoTypeDefinition } from '../info-type.js';
+import { atMostLength } from './shapes.js';
+
+/**
+ * Employers and institutions, and the internal identifiers an organisation gives the people
+ * it deals with.
+ *
+ * @example
+ * ORGANIZATION_TYPES.map((type) => type.id); // ['ORGANIZATION_NAME', 'GENERIC_ID']
+ */
+export const ORGANIZATION_TYPES: readonly InfoTypeDefinition[] = [
+  {
+    id: 'ORGANIZATION_NAME',
+    label: 'Organisation name',
+    category: 'organization',
+    sensitivity: 'internal',
+    description: 'The name of a company, employer, school or other organisation.',
+    families: ['text'],
+    names: [
+      'company',
+      'company name',
+      'organization',
+      'organisation',
+      'organization name',
+      'employer',
+      'employer name',
+      'business name',
+      'firm',
+      'institution',
+      'unternehmen',
+      'arbeitgeber',
+      'entreprise',
+      'societe',
+      'employeur',
+      'empresa',
+      'azienda',
+      'societa',
+      'bedrijf',
+      'werkgever',
+    ],
+    weakNames: ['org', 'firma', 'vendor', 'supplier', 'customer', 'client'],
+    values: {
+      method: 'dictionary',
+      describe: 'words ending in a legal form (Inc, Ltd, GmbH, S.A.…)',
+      test: isOrganizationName,
+    },
+    minMatchRatio: 0.5,
+  },
+  {
+    id: 'GENERIC_ID',
+    label: 'Personal identifier',
+    category: 'pii',
+    sensitivity: 'internal',
+    description: 'An identifier an organisation gives a customer, member, patient or employee.',
+    families: ['text', 'integer', 'uuid', 'decimal'],
+    names: [
+      'customer id',
+      'customer number',
+      'customer no',
+      'client id',
+      'client number',
+      'account id',
+      'account number',
+      'account no',
+      'member id',
+      'member number',
+      'membership number',
+      'membership id',
+      'patient id',
+      'patient number',
+      'employee id',
+      'employee number',
+      'staff id',
+      'personnel number',
+      'student id',
+      'student number',
+      'user id',
+      'subscriber id',
+      'loyalty number',
+      'policy holder id',
+      'kundennummer',
+      'mitgliedsnummer',
+      'personalnummer',
+      'numero client',
+      'numero de client',
+      'identifiant client',
+      'numero de cliente',
+      'codice cliente',
+      'numero cliente',
+      'klantnummer',
+      'lidnummer',
+    ],
+    shape: atMostLength(64),
+    minMatchRatio: 1,
+  },
+];
