@@ -1,5 +1,5 @@
 import type { Sensitivity } from '../permissions/vocabulary.js';
-import { maxSensitivity } from '../classification/column-classifier.js';
+import { maxSensitivity } from '../classification/sensitivity.js';
 
 /**
  * What compliance rules look at: a dataset's shape and its columns' classification.
@@ -74,7 +74,7 @@ export const BUILTIN_COMPLIANCE_RULES: readonly ComplianceRule[] = [
   {
     id: 'pci-card-data',
     evaluate(facts) {
-      const columns = withType(facts, 'card-number');
+      const columns = withType(facts, 'CREDIT_CARD');
       if (columns.length === 0) return [];
       return [
         {
@@ -131,7 +131,7 @@ export const BUILTIN_COMPLIANCE_RULES: readonly ComplianceRule[] = [
  * @example
  * evaluateDatasetCompliance({
  *   fqn: 'shop.public.payments', datasetType: 'table',
- *   columns: [{ name: 'pan', infoTypes: ['card-number'], sensitivity: 'restricted' }],
+ *   columns: [{ name: 'pan', infoTypes: ['CREDIT_CARD'], sensitivity: 'restricted' }],
  * }).findings.map((finding) => finding.rule); // ['pci-card-data', 'personal-data-without-key']
  */
 export function evaluateDatasetCompliance(

@@ -18,15 +18,15 @@ describe('dataset compliance', () => {
       datasetType: 'table',
       columns: [
         column('id', [], null, true),
-        column('email', ['email'], 'confidential'),
-        column('backup_email', ['email'], 'confidential'),
-        column('ssn', ['national-id'], 'restricted'),
+        column('email', ['EMAIL_ADDRESS'], 'confidential'),
+        column('backup_email', ['EMAIL_ADDRESS'], 'confidential'),
+        column('ssn', ['US_SSN'], 'restricted'),
         column('note'),
       ],
     });
     expect(result).toEqual({
       sensitiveColumns: 3,
-      byInfoType: { email: 2, 'national-id': 1 },
+      byInfoType: { EMAIL_ADDRESS: 2, US_SSN: 1 },
       highestSensitivity: 'restricted',
       findings: [],
     });
@@ -36,7 +36,7 @@ describe('dataset compliance', () => {
     const result = evaluateDatasetCompliance({
       fqn: 'shop.public.payments',
       datasetType: 'table',
-      columns: [column('pan', ['card-number'], 'restricted'), column('amount')],
+      columns: [column('pan', ['CREDIT_CARD'], 'restricted'), column('amount')],
     });
     expect(result.findings).toEqual([
       {
@@ -58,7 +58,7 @@ describe('dataset compliance', () => {
     const result = evaluateDatasetCompliance({
       fqn: 'shop.public.staff_v',
       datasetType: 'view',
-      columns: [column('iban', ['iban'], 'restricted'), column('email', ['email'], 'confidential')],
+      columns: [column('iban', ['IBAN_CODE'], 'restricted'), column('email', ['EMAIL_ADDRESS'], 'confidential')],
     });
     expect(result.findings.map((finding) => finding.rule)).toEqual(['restricted-in-view']);
     expect(result.findings[0]!.columns).toEqual(['iban']);
