@@ -118,6 +118,15 @@ export const envSchema = z.object({
   SCAN_SAMPLE_ROWS: positiveInt.max(100_000).default(100),
   SAMPLE_RETENTION_DAYS: positiveInt.default(30),
 
+  LLM_BASE_URL: urlWithScheme(['http', 'https']).optional(),
+  LLM_API_KEY: z.string().min(1).optional(),
+  LLM_MODEL: z.string().min(1).default('gpt-4o-mini'),
+  LLM_TIMEOUT_MS: positiveInt.max(600_000).default(15_000),
+  LLM_MAX_CALLS_PER_SCAN: positiveInt.default(200),
+  LLM_MAX_TOKENS_PER_SCAN: positiveInt.default(200_000),
+  LLM_SEND_RAW_VALUES: flag.default(false),
+  LLM_CACHE_TTL_SECONDS: positiveInt.default(30 * 24 * 3600),
+
   DEMO: flag.default(true),
   WORKER_SHUTDOWN_GRACE_SECONDS: positiveInt.default(30),
   READY_CHECK_TIMEOUT_MS: positiveInt.default(2000),

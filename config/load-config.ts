@@ -64,6 +64,20 @@ export interface Config {
     sampleRows: number;
     sampleRetentionDays: number;
   };
+  /**
+   * LLM adjudication of columns the rules cannot decide; off while `apiKey` is undefined.
+   * Budgets are per scan run. Values reach the model masked unless `sendRawValues`.
+   */
+  llm: {
+    baseURL: string | undefined;
+    apiKey: string | undefined;
+    model: string;
+    timeoutMs: number;
+    maxCallsPerScan: number;
+    maxTokensPerScan: number;
+    sendRawValues: boolean;
+    cacheTtlSeconds: number;
+  };
   demo: boolean;
   worker: { shutdownGraceMs: number };
   readiness: { timeoutMs: number };
@@ -204,6 +218,16 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = proces
       batchSize: env.SCAN_BATCH_SIZE,
       sampleRows: env.SCAN_SAMPLE_ROWS,
       sampleRetentionDays: env.SAMPLE_RETENTION_DAYS,
+    },
+    llm: {
+      baseURL: env.LLM_BASE_URL,
+      apiKey: env.LLM_API_KEY,
+      model: env.LLM_MODEL,
+      timeoutMs: env.LLM_TIMEOUT_MS,
+      maxCallsPerScan: env.LLM_MAX_CALLS_PER_SCAN,
+      maxTokensPerScan: env.LLM_MAX_TOKENS_PER_SCAN,
+      sendRawValues: env.LLM_SEND_RAW_VALUES,
+      cacheTtlSeconds: env.LLM_CACHE_TTL_SECONDS,
     },
     demo: env.DEMO,
     worker: { shutdownGraceMs: env.WORKER_SHUTDOWN_GRACE_SECONDS * 1000 },

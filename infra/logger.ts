@@ -22,6 +22,11 @@ const REDACT = [
   'req.headers.authorization',
   'req.headers.cookie',
   '*.connectionString',
+  'apiKey',
+  '*.apiKey',
+  // The configuration keeps the LLM provider's key one level deeper (`config.llm.apiKey`).
+  'llm.apiKey',
+  '*.llm.apiKey',
 ];
 
 /** One JSON line per event; `service` tells the API's lines from the worker's. */
