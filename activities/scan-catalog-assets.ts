@@ -3,7 +3,7 @@ import type { ScanChange } from '../db/queries/scan-changes.js';
 import type { DatasetCompliance } from '../core/compliance/dataset-compliance.js';
 import type { DiscoveredContainer, DiscoveredDataset } from '../scanners/sdk/contract.js';
 import { formatFqn } from '../scanners/sdk/fqn.js';
-import type { DatasetClassification } from './scan-classify.js';
+import { catalogSummary, type DatasetClassification } from './scan-column-conclusions.js';
 
 /** The key of a dataset's `properties` that is left out of the catalog (see `datasetAssets`). */
 const SAMPLING_HINTS = 'sampling';
@@ -82,13 +82,7 @@ export function datasetAssets(findings: DatasetFindings): AssetWrite[] {
     };
     if (column.primaryKey) columnProperties.primaryKey = true;
     if (column.references) columnProperties.references = column.references;
-    if (found) {
-      columnProperties.classification = {
-        infoTypes: found.infoTypes,
-        suggestedSensitivity: found.sensitivity,
-        examined: found.examined,
-      };
-    }
+    if (found) columnProperties.classification = catalogSummary(found);
     return {
       fqn: columnFqn(dataset, column.name),
       kind: 'column',
@@ -101,6 +95,7 @@ export function datasetAssets(findings: DatasetFindings): AssetWrite[] {
       sensitivity: found?.sensitivity ?? null,
     };
   });
+  // (A steward's later choice of sensitivity is never overwritten: see `AssetWrite`.)
   return [
     {
       fqn: dataset.fqn,

@@ -17,12 +17,15 @@ import {
 import { loadScanRunContext } from '../db/queries/scan-run-updates.js';
 import type { DiscoveredContainer, DiscoveredDataset } from '../scanners/sdk/contract.js';
 import {
+  columnFqn,
   containerAsset,
   datasetAssets,
   diffAssets,
   type DatasetFindings,
 } from './scan-catalog-assets.js';
-import type { DatasetClassification } from './scan-classify.js';
+import { ENGINE_VERSION } from '../core/classification/classification-engine.js';
+import { replaceSuggestions } from '../db/queries/column-classifications.js';
+import { suggestionsOf, type DatasetClassification } from './scan-column-conclusions.js';
 import type { BatchInput, ScanActivityDeps, Timed } from './scan-deps.js';
 import { publishScanEvent } from './scan-events.js';
 import { elapsed, missing, withHeartbeat } from './scan-support.js';
@@ -90,6 +93,9 @@ export function createScanCatalogActivities(deps: ScanActivityDeps) {
             if (input.batch > 0)
               changes.push(...(await dropColumns(trx, scope, levels[0] ?? [], assets, ids)));
             await recordChanges(trx, run.scanRunId, changes);
+            if (input.batch > 0) {
+              await replaceSuggestions(trx, scope, suggestedColumns(items, ids), ENGINE_VERSION);
+            }
             const settled = await settleBatch(trx, run.scanRunId, input.batch);
             return { ...settled, assets: assets.length, changes: changes.length };
           }),
@@ -142,6 +148,26 @@ function datasetLevels(items: readonly ManifestItem[]): AssetWrite[][] {
     columns.push(...own);
   }
   return [datasets, columns];
+}
+
+/**
+ * The proposals to store for review, per column asset: every classified column of the batch
+ * but those seen masked only, whose earlier suggestions stand.
+ */
+function suggestedColumns(
+  items: readonly ManifestItem[],
+  ids: ReadonlyMap<string, string>,
+): { assetId: string; suggestions: ReturnType<typeof suggestionsOf> }[] {
+  return items.flatMap((item) => {
+    const classification = item.classification as DatasetClassification | null;
+    if (item.itemKind !== 'dataset' || !classification) return [];
+    const dataset = item.dataset as DiscoveredDataset;
+    return classification.columns.flatMap((column) => {
+      const assetId = ids.get(columnFqn(dataset, column.name));
+      if (!assetId || column.kept) return [];
+      return [{ assetId, suggestions: suggestionsOf(column) }];
+    });
+  });
 }
 
 /** Marks deleted the columns each dataset no longer has, and lists them as removed. */

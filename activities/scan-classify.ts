@@ -1,42 +1,41 @@
-import {
-  createRuleClassifier,
-  type ColumnClassification,
-  type ColumnProfile,
-} from '../core/classification/column-classifier.js';
 import { evaluateDatasetCompliance } from '../core/compliance/dataset-compliance.js';
+import { loadColumnDecisions } from '../db/queries/column-classifications.js';
 import { loadBatch, recordOutcomes, type ManifestItem } from '../db/queries/scan-manifest.js';
+import { loadScanRunContext } from '../db/queries/scan-run-updates.js';
 import { storedClassifications } from '../db/queries/catalog-upsert.js';
 import type { DiscoveredDataset } from '../scanners/sdk/contract.js';
 import { formatFqn } from '../scanners/sdk/fqn.js';
+import { adjudicateColumns } from './scan-adjudicate.js';
+import {
+  concludeColumn,
+  keptConclusion,
+  type ColumnConclusion,
+  type DatasetClassification,
+} from './scan-column-conclusions.js';
 import {
   sampleObjectKey,
   type BatchInput,
   type ScanActivityDeps,
   type Timed,
 } from './scan-deps.js';
+import { workspaceEngine } from './workspace-engine.js';
 import type { SampleLine } from './scan-sample.js';
-import { elapsed, withHeartbeat } from './scan-support.js';
+import { elapsed, missing, withHeartbeat } from './scan-support.js';
 
-/**
- * A dataset's classification as the manifest keeps it: one entry per column, in order.
- *
- * @example
- * const { columns } = item.classification as DatasetClassification;
- */
-export interface DatasetClassification {
-  columns: ({ name: string } & ColumnClassification)[];
-}
+export type { DatasetClassification } from './scan-column-conclusions.js';
 
 /**
  * Counts of one classified batch.
  *
  * @example
- * const { columns, sensitiveColumns } = await classifyBatch({ scanRunId, dataSourceId, batch: 2 });
+ * const { columns, sensitiveColumns, adjudicated } = await classifyBatch({ scanRunId, dataSourceId, batch: 2 });
  */
 export interface ClassifyResult extends Timed {
   datasets: number;
   columns: number;
   sensitiveColumns: number;
+  /** Columns an LLM was asked about and answered. */
+  adjudicated: number;
 }
 
 /**
@@ -50,49 +49,7 @@ export interface ComplianceResult extends Timed {
   findings: number;
 }
 
-type ColumnConclusion = { name: string } & ColumnClassification;
-
-/**
- * Columns seen masked only were known sensitive; their values say nothing now, so the
- * conclusion the catalog holds from an earlier scan stands (masking must not erase it).
- */
-async function keepMaskedConclusions(
-  deps: ScanActivityDeps,
-  dataSourceId: string,
-  concluded: readonly { item: ManifestItem; columns: ColumnConclusion[] }[],
-): Promise<Map<string, ColumnConclusion>> {
-  const masked = concluded.flatMap(({ item, columns }) =>
-    columns
-      .filter((column) => column.examined === 0 && column.masked > 0)
-      .map((column) => ({
-        fqn: formatFqn([...(item.dataset as DiscoveredDataset).path, column.name]),
-        column,
-      })),
-  );
-  const stored = await storedClassifications(
-    deps.db,
-    dataSourceId,
-    masked.map((entry) => entry.fqn),
-  );
-  const kept = new Map<string, ColumnConclusion>();
-  for (const { fqn, column } of masked) {
-    const previous = stored.get(fqn) as
-      | {
-          infoTypes?: ColumnClassification['infoTypes'];
-          suggestedSensitivity?: ColumnClassification['sensitivity'];
-          examined?: number;
-        }
-      | undefined;
-    if (!previous) continue;
-    kept.set(fqn, {
-      ...column,
-      infoTypes: previous.infoTypes ?? [],
-      sensitivity: previous.suggestedSensitivity ?? null,
-      examined: previous.examined ?? 0,
-    });
-  }
-  return kept;
-}
+type SampledValue = string | number | boolean | null;
 
 /**
  * Whether a batch item gets classified: not when it has gone (nothing to describe) nor when
@@ -105,87 +62,121 @@ function classifiable(item: ManifestItem): boolean {
 }
 
 /**
- * `classifyBatch` runs the column classifier over a batch: every column by its name and
- * type, and sampled columns by their values, read back from the batch's samples object as a
- * stream (masked values count as unseen). `evaluateCompliance` applies the compliance rules
- * to each classified dataset. Both write their results to the manifest, for `updateCatalog`.
+ * Reads the batch's samples object back as a stream into values per dataset and column.
+ * Split per chunk, not per line through `readline`: one await per 64 KiB, not per row.
+ */
+async function readSamples(
+  deps: ScanActivityDeps,
+  input: BatchInput,
+  values: Map<string, Map<string, SampledValue[]>>,
+): Promise<void> {
+  let lines = 0;
+  await withHeartbeat(
+    () => ({ batch: input.batch, lines }),
+    async (signal) => {
+      const key = sampleObjectKey(input.dataSourceId, input.scanRunId, input.batch);
+      const stream = await deps.objectStore.getObject(deps.config.s3.bucket, key);
+      const stop = () => stream.destroy();
+      signal.addEventListener('abort', stop, { once: true });
+      const take = (text: string) => {
+        if (text === '' || text === '\r') return;
+        const line = JSON.parse(text) as SampleLine;
+        const columns = values.get(line.fqn);
+        lines += 1;
+        if (!columns) return;
+        for (const name in line.row) columns.get(name)?.push(line.row[name] ?? null);
+      };
+      try {
+        stream.setEncoding('utf8');
+        let rest = '';
+        for await (const chunk of stream as AsyncIterable<string>) {
+          const texts = (rest + chunk).split('\n');
+          rest = texts.pop() ?? '';
+          for (const text of texts) take(text);
+        }
+        take(rest);
+      } finally {
+        signal.removeEventListener('abort', stop);
+      }
+    },
+  );
+}
+
+/**
+ * `classifyBatch` runs the classification engine (built-in types, the workspace's custom
+ * classifiers and threshold overrides) over every column of a batch, by name and type and
+ * by the sampled values. Types a steward rejected for a column are not proposed again and
+ * an approved type stays the column's type. Ambiguous columns go to the LLM adjudicator
+ * when one is configured. Columns seen masked only keep what the catalog concluded before.
+ * `evaluateCompliance` applies the compliance rules to each classified dataset. Both write
+ * their results to the manifest, for `updateCatalog`.
  *
  * @example
  * const { classifyBatch, evaluateCompliance } = createScanClassifyActivities(deps);
  */
 export function createScanClassifyActivities(deps: ScanActivityDeps) {
-  const classifier = deps.classifier ?? createRuleClassifier();
-
   return {
     async classifyBatch(input: BatchInput): Promise<ClassifyResult> {
       const started = performance.now();
+      const run = await loadScanRunContext(deps.db, input.scanRunId, input.dataSourceId);
+      if (!run) throw missing(`scan run ${input.scanRunId} does not exist`);
+      const engine = await workspaceEngine(deps, run.workspaceId);
       const items = (await loadBatch(deps.db, input.scanRunId, input.batch)).filter(classifiable);
-      const profiles = new Map<string, Map<string, ColumnProfile>>();
+      const values = new Map<string, Map<string, SampledValue[]>>();
       for (const item of items) {
         const dataset = item.dataset as DiscoveredDataset;
-        const columns = new Map<string, ColumnProfile>();
-        for (const column of dataset.columns) {
-          columns.set(
-            column.name,
-            classifier.profile({ name: column.name, dataType: column.dataType }),
-          );
-        }
-        profiles.set(item.fqn, columns);
+        values.set(item.fqn, new Map(dataset.columns.map((column) => [column.name, []])));
       }
-      let lines = 0;
-      if (items.some((item) => (item.sampleRows ?? 0) > 0)) {
-        await withHeartbeat(
-          () => ({ batch: input.batch, lines }),
-          async (signal) => {
-            const key = sampleObjectKey(input.dataSourceId, input.scanRunId, input.batch);
-            const stream = await deps.objectStore.getObject(deps.config.s3.bucket, key);
-            const stop = () => stream.destroy();
-            signal.addEventListener('abort', stop, { once: true });
-            const take = (text: string) => {
-              if (text === '' || text === '\r') return;
-              const line = JSON.parse(text) as SampleLine;
-              const columns = profiles.get(line.fqn);
-              lines += 1;
-              if (!columns) return;
-              for (const name in line.row) columns.get(name)?.observe(line.row[name] ?? null);
-            };
-            try {
-              // Split per chunk, not per line through `readline`: one await per 64 KiB
-              // rather than one per sampled row.
-              stream.setEncoding('utf8');
-              let rest = '';
-              for await (const chunk of stream as AsyncIterable<string>) {
-                const texts = (rest + chunk).split('\n');
-                rest = texts.pop() ?? '';
-                for (const text of texts) take(text);
-              }
-              take(rest);
-            } finally {
-              signal.removeEventListener('abort', stop);
-            }
-          },
-        );
-      }
+      if (items.some((item) => (item.sampleRows ?? 0) > 0)) await readSamples(deps, input, values);
+
+      const columnFqns = items.flatMap((item) => {
+        const dataset = item.dataset as DiscoveredDataset;
+        return dataset.columns.map((column) => formatFqn([...dataset.path, column.name]));
+      });
+      const decided = await loadColumnDecisions(deps.db, input.dataSourceId, columnFqns);
+      const pending = items.flatMap((item) => {
+        const dataset = item.dataset as DiscoveredDataset;
+        return dataset.columns.map((column) => {
+          const fqn = formatFqn([...dataset.path, column.name]);
+          const columnValues = values.get(item.fqn)?.get(column.name) ?? [];
+          const input = { name: column.name, dataType: column.dataType, values: columnValues };
+          const rejected = decided.get(fqn)?.rejected;
+          return {
+            item,
+            fqn,
+            input,
+            decision: engine.classify(input, rejected ? { suppressed: rejected } : {}),
+          };
+        });
+      });
+      const adjudicated = await adjudicateColumns(deps, engine, input.scanRunId, pending);
+
+      const conclusions = pending.map((column, index) =>
+        concludeColumn(
+          column.input.name,
+          adjudicated.decisions[index]!,
+          decided.get(column.fqn),
+          engine.infoTypes,
+          adjudicated.answered.has(index),
+        ),
+      );
+      const kept = await keepMaskedConclusions(deps, input.dataSourceId, pending, conclusions);
+      const byDataset = new Map<string, ColumnConclusion[]>();
+      pending.forEach((column, index) => {
+        const list = byDataset.get(column.item.fqn) ?? [];
+        list.push(kept.get(column.fqn) ?? conclusions[index]!);
+        byDataset.set(column.item.fqn, list);
+      });
       const result: ClassifyResult = {
         datasets: items.length,
-        columns: 0,
+        columns: pending.length,
         sensitiveColumns: 0,
+        adjudicated: adjudicated.answered.size,
         ms: 0,
       };
-      const concluded = items.map((item) => ({
-        item,
-        columns: [...(profiles.get(item.fqn) ?? new Map<string, ColumnProfile>())].map(
-          ([name, profile]) => ({ name, ...profile.result() }),
-        ),
-      }));
-      const previous = await keepMaskedConclusions(deps, input.dataSourceId, concluded);
-      const outcomes = concluded.map(({ item, columns: found }) => {
-        const dataset = item.dataset as DiscoveredDataset;
-        const columns = found.map(
-          (column) => previous.get(formatFqn([...dataset.path, column.name])) ?? column,
-        );
-        result.columns += columns.length;
-        result.sensitiveColumns += columns.filter((column) => column.sensitivity !== null).length;
+      const outcomes = items.map((item) => {
+        const columns = byDataset.get(item.fqn) ?? [];
+        result.sensitiveColumns += columns.filter((column) => column.sensitive).length;
         const classification: DatasetClassification = { columns };
         return { fqn: item.fqn, classification };
       });
@@ -211,8 +202,8 @@ export function createScanClassifyActivities(deps: ScanActivityDeps) {
             return {
               name: column.name,
               primaryKey: column.primaryKey === true,
-              infoTypes: found?.infoTypes.map((match) => match.id) ?? [],
-              sensitivity: found?.sensitivity ?? null,
+              infoTypes: found?.infoType ? [found.infoType] : [],
+              sensitivity: found?.sensitive ? found.sensitivity : null,
             };
           }),
         });
@@ -223,4 +214,37 @@ export function createScanClassifyActivities(deps: ScanActivityDeps) {
       return { datasets: items.length, findings, ms: elapsed(started) };
     },
   };
+}
+
+/**
+ * Columns seen masked only were known sensitive; their values say nothing now, so the
+ * conclusion the catalog holds from an earlier scan stands (masking must not erase it).
+ */
+async function keepMaskedConclusions(
+  deps: ScanActivityDeps,
+  dataSourceId: string,
+  pending: readonly { fqn: string }[],
+  conclusions: readonly ColumnConclusion[],
+): Promise<Map<string, ColumnConclusion>> {
+  const masked = pending
+    .map((column, index) => ({ fqn: column.fqn, conclusion: conclusions[index]! }))
+    .filter(
+      ({ conclusion }) =>
+        conclusion.status !== 'approved' &&
+        conclusion.statistics.examined === 0 &&
+        conclusion.statistics.masked > 0,
+    );
+  const stored = await storedClassifications(
+    deps.db,
+    dataSourceId,
+    masked.map((entry) => entry.fqn),
+  );
+  const kept = new Map<string, ColumnConclusion>();
+  for (const { fqn, conclusion } of masked) {
+    const previous = stored.get(fqn);
+    if (previous && typeof previous === 'object') {
+      kept.set(fqn, keptConclusion(conclusion, previous as Record<string, unknown>));
+    }
+  }
+  return kept;
 }

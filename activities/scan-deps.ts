@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
 import type { Client as ObjectStore } from 'minio';
 import type { Config } from '../config/load-config.js';
-import type { ColumnClassifier } from '../core/classification/column-classifier.js';
+import type { LlmAdjudicator } from '../infra/llm-adjudicator.js';
 import type { Database } from '../db/schema.js';
 import type { Logger } from '../infra/logger.js';
 import type { SecretBox } from '../infra/secret-box.js';
@@ -53,8 +53,8 @@ export interface ScanActivityDeps {
   /** Put before every Redis channel and key, so that deployments sharing a Redis stay apart. */
   redisKeyPrefix?: string;
   tuning?: Partial<ScanTuning>;
-  /** The column classifier; the rule-based one by default. */
-  classifier?: ColumnClassifier;
+  /** LLM adjudication of ambiguous columns; absent when no LLM is configured. */
+  adjudication?: { adjudicator: LlmAdjudicator; sendRawValues: boolean };
 }
 
 /**

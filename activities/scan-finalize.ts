@@ -3,7 +3,11 @@ import {
   scanDiffSummary,
   type ScanDiffSummary,
 } from '../db/queries/scan-changes.js';
-import { finishScanRun, manifestCounts } from '../db/queries/scan-run-updates.js';
+import {
+  classificationCounts,
+  finishScanRun,
+  manifestCounts,
+} from '../db/queries/scan-run-updates.js';
 import type { ScanRunError, ScanStageTimings } from '../db/queries/scan-runs.js';
 import type { ScanStatus } from '../db/schema.js';
 import type { ScanActivityDeps, Timed } from './scan-deps.js';
@@ -84,6 +88,7 @@ export function createScanFinalizeActivities(deps: ScanActivityDeps) {
               }
             }
             const diff = await scanDiffSummary(trx, input.scanRunId);
+            const classification = await classificationCounts(trx, input.scanRunId);
             await finishScanRun(trx, input.scanRunId, {
               status,
               error,
@@ -97,6 +102,7 @@ export function createScanFinalizeActivities(deps: ScanActivityDeps) {
                 sampledRows: counts.sampledRows,
                 removed,
                 diff,
+                classification,
               },
             });
             return { status, removed, diff, error };

@@ -1,4 +1,6 @@
-import { MASKED_VALUE } from '../core/classification/column-classifier.js';
+import { ENGINE_VERSION } from '../core/classification/classification-engine.js';
+import { MASKED_VALUE } from '../core/classification/column-statistics.js';
+import { staleSuggestionDatasets } from '../db/queries/column-classifications.js';
 import { sql } from 'kysely';
 import { sensitiveColumns } from '../db/queries/catalog-upsert.js';
 import { loadBatch, recordOutcomes, type ItemOutcome } from '../db/queries/scan-manifest.js';
@@ -67,16 +69,26 @@ export function createScanSampleActivities(deps: ScanActivityDeps) {
         (item) => item.itemKind === 'dataset',
       );
       const datasets = items.map((item) => item.dataset as DiscoveredDataset);
+      // Suggestions of an older engine are worth a new look: those datasets are sampled
+      // again, their values unmasked, as on a first scan.
+      const stale = await staleSuggestionDatasets(
+        deps.db,
+        input.dataSourceId,
+        datasets.map((dataset) => dataset.fqn),
+        ENGINE_VERSION,
+      );
       const masked = await sensitiveColumns(
         deps.db,
         input.dataSourceId,
-        datasets.flatMap((dataset) =>
-          dataset.columns.map((column) => formatFqn([...dataset.path, column.name])),
-        ),
+        datasets
+          .filter((dataset) => !stale.has(dataset.fqn))
+          .flatMap((dataset) =>
+            dataset.columns.map((column) => formatFqn([...dataset.path, column.name])),
+          ),
       );
       const unchanged =
         run.mode === 'incremental'
-          ? await unchangedDatasets(deps, input.dataSourceId, datasets)
+          ? await unchangedDatasets(deps, input.dataSourceId, datasets, stale)
           : new Set<string>();
 
       const outcomes: ItemOutcome[] = [];
@@ -207,11 +219,15 @@ function mask(row: SampleRow, masked: ReadonlySet<string>): SampleRow {
   return out;
 }
 
-/** Datasets whose structure the catalog already holds unchanged and live. */
+/**
+ * Datasets whose structure the catalog already holds unchanged and live, and whose
+ * suggestions come from the current classification engine.
+ */
 async function unchangedDatasets(
   deps: ScanActivityDeps,
   dataSourceId: string,
   datasets: readonly DiscoveredDataset[],
+  stale: ReadonlySet<string>,
 ): Promise<Set<string>> {
   if (datasets.length === 0) return new Set();
   const rows = await deps.db
@@ -224,7 +240,10 @@ async function unchangedDatasets(
   const fingerprints = new Map(rows.map((row) => [row.fqn, row.fingerprint]));
   return new Set(
     datasets
-      .filter((dataset) => fingerprints.get(dataset.fqn) === dataset.fingerprint)
+      .filter(
+        (dataset) =>
+          fingerprints.get(dataset.fqn) === dataset.fingerprint && !stale.has(dataset.fqn),
+      )
       .map((dataset) => dataset.fqn),
   );
 }

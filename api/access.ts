@@ -14,6 +14,8 @@ const NOUNS: Record<SubjectName, string> = {
   CatalogAsset: 'catalog asset',
   AuditLog: 'audit entry',
   Pipeline: 'pipeline',
+  Classifier: 'classifier',
+  InfoTypeSetting: 'info type',
 };
 
 /**

@@ -26,6 +26,10 @@ import { usersRoutes } from './routes/users-routes.js';
 import { workspacesRoutes } from './routes/workspaces-routes.js';
 import { dataSourcesRoutes } from './routes/datasources-routes.js';
 import { scansRoutes } from './routes/scans-routes.js';
+import { classifiersRoutes } from './routes/classifiers-routes.js';
+import { infoTypesRoutes } from './routes/infotypes-routes.js';
+import { BUILTIN_INFO_TYPES, infoTypeById } from '../core/classification/catalogue/index.js';
+import { classificationsRoutes } from './routes/classifications-routes.js';
 import { hasActiveScan } from '../db/queries/data-sources.js';
 import { createSecretBox } from '../infra/secret-box.js';
 import { builtinScanners } from '../scanners/builtins.js';
@@ -35,7 +39,7 @@ import { createScannerRegistry } from '../scanners/sdk/registry.js';
 const NOT_RATE_LIMITED = new Set(['/health', '/ready', '/metrics']);
 
 /** Writes that change nothing worth an audit entry (a token refresh is routine). */
-const NOT_AUDITED = new Set(['POST /api/v1/auth/refresh']);
+const NOT_AUDITED = new Set(['POST /api/v1/auth/refresh', 'POST /api/v1/classify/preview']);
 
 /**
  * Builds the HTTP API. The order of the middleware is the security model: metrics see every
@@ -121,6 +125,9 @@ export function createApp(deps: ApiDeps) {
     }),
   );
   app.route('/', scansRoutes(deps));
+  app.route('/', classifiersRoutes(deps, { infoTypeById }));
+  app.route('/', infoTypesRoutes(deps, { builtins: BUILTIN_INFO_TYPES, infoTypeById }));
+  app.route('/', classificationsRoutes(deps));
   app.route('/', diagnosticsRoutes(deps));
   app.route(
     '/',

@@ -21,6 +21,8 @@ interface PermissionColumns {
   ScanRun: ColumnsOf<'ScanRun', 'scan_runs' | 'data_sources'>;
   CatalogAsset: ColumnsOf<'CatalogAsset', 'catalog_assets'>;
   AuditLog: ColumnsOf<'AuditLog', 'audit_log'>;
+  Classifier: ColumnsOf<'Classifier', 'classifiers'>;
+  InfoTypeSetting: ColumnsOf<'InfoTypeSetting', 'info_type_settings'>;
 }
 
 /**
@@ -68,5 +70,14 @@ export const permissionColumns: PermissionColumns = {
     id: 'audit_log.id',
     workspaceId: 'audit_log.workspace_id',
     actorUserId: 'audit_log.actor_user_id',
+  },
+  Classifier: {
+    id: 'classifiers.id',
+    workspaceId: 'classifiers.workspace_id',
+    createdBy: 'classifiers.created_by',
+  },
+  InfoTypeSetting: {
+    workspaceId: 'info_type_settings.workspace_id',
+    infoType: 'info_type_settings.info_type',
   },
 };

@@ -172,6 +172,63 @@ export interface UserInvitationsTable {
   created_at: CreatedAt;
 }
 
+export type ClassificationStatus = 'suggested' | 'approved' | 'rejected';
+export type ClassificationSource = 'rules' | 'custom' | 'llm' | 'steward';
+
+/** Information types proposed for a column asset, and stewards' decisions about them. */
+export interface ColumnClassificationsTable {
+  asset_id: string;
+  info_type: string;
+  workspace_id: string;
+  data_source_id: string;
+  status: ColumnType<ClassificationStatus, ClassificationStatus | undefined, ClassificationStatus>;
+  source: ClassificationSource;
+  confidence: number;
+  evidence: ColumnType<unknown[], string | undefined, string>;
+  engine_version: string | null;
+  scan_run_id: string | null;
+  decided_by: string | null;
+  decided_at: Timestamp | null;
+  note: string | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+/** A steward's classifier; patterns and dictionary are JSON arrays of strings. */
+export interface ClassifiersTable {
+  id: Generated<string>;
+  workspace_id: string;
+  name: string;
+  description: string | null;
+  info_type: string;
+  label: string | null;
+  category: string | null;
+  /** Set for a new information type of the classifier's own, null for a built-in one. */
+  sensitivity: Sensitivity | null;
+  name_patterns: ColumnType<string[], string, string>;
+  value_patterns: ColumnType<string[], string, string>;
+  dictionary: ColumnType<string[], string, string>;
+  min_match_ratio: number;
+  confidence: number;
+  enabled: ColumnType<boolean, boolean | undefined, boolean>;
+  version: Generated<number>;
+  created_by: string | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+/** A workspace's overrides of one information type's thresholds (null: the type's own). */
+export interface InfoTypeSettingsTable {
+  workspace_id: string;
+  info_type: string;
+  min_match_ratio: number | null;
+  min_confidence: number | null;
+  enabled: ColumnType<boolean, boolean | undefined, boolean>;
+  version: Generated<number>;
+  updated_by: string | null;
+  updated_at: Timestamp;
+}
+
 /** The platform database as Kysely sees it; one entry per table. */
 export interface Database {
   workspaces: WorkspacesTable;
@@ -185,4 +242,7 @@ export interface Database {
   audit_log: AuditLogTable;
   refresh_tokens: RefreshTokensTable;
   user_invitations: UserInvitationsTable;
+  classifiers: ClassifiersTable;
+  info_type_settings: InfoTypeSettingsTable;
+  column_classifications: ColumnClassificationsTable;
 }

@@ -4,6 +4,8 @@ import type { ScanTuning } from '../activities/scan-deps.js';
 import type { Config } from '../config/load-config.js';
 import type { Database } from '../db/schema.js';
 import type { Logger } from '../infra/logger.js';
+import { BUILTIN_INFO_TYPES } from '../core/classification/catalogue/index.js';
+import { adjudicatorFromConfig } from '../infra/llm-adjudicator.js';
 import { createNetworkGuard } from '../infra/network-policy.js';
 import { createObjectStore } from '../infra/object-store.js';
 import { createRedis } from '../infra/redis.js';
@@ -27,7 +29,8 @@ export interface WorkerDepsOptions {
 /**
  * Opens what the worker's activities need from the configuration: Redis for scan events,
  * the object store for samples, the scanner registry (built-ins plus `SCANNER_PLUGINS`, a
- * bad plugin stops the start), the secret box and the network guard. The database is the
+ * bad plugin stops the start), the secret box, the network guard and, when `LLM_API_KEY` is
+ * set, the LLM adjudicator. The database is the
  * caller's (it also migrates with it). `close()` ends what was opened here.
  *
  * @example
@@ -46,6 +49,14 @@ export async function createWorkerDeps(
     packages: config.scan.plugins,
   });
   const redis = createRedis(config.redis.url);
+  // Verdicts are cached and budgets counted under the same prefix as every other key.
+  const keyPrefix = options.redisKeyPrefix ?? config.redis.keyPrefix;
+  const adjudicator = adjudicatorFromConfig(
+    { ...config, redis: { ...config.redis, keyPrefix } },
+    redis,
+    BUILTIN_INFO_TYPES,
+    logger,
+  );
   return {
     db,
     redis,
@@ -61,6 +72,9 @@ export async function createWorkerDeps(
       denyCidrs: config.scan.denyCidrs,
     }),
     logger,
+    ...(adjudicator
+      ? { adjudication: { adjudicator, sendRawValues: config.llm.sendRawValues } }
+      : {}),
     ...(options.redisKeyPrefix !== undefined ? { redisKeyPrefix: options.redisKeyPrefix } : {}),
     ...(options.tuning ? { tuning: options.tuning } : {}),
     async close() {

@@ -29,6 +29,8 @@ export const SUBJECTS = [
   'CatalogAsset',
   'AuditLog',
   'Pipeline',
+  'Classifier',
+  'InfoTypeSetting',
 ] as const;
 
 /** @example const type: SubjectName = 'DataSource'; */
@@ -68,6 +70,9 @@ export interface SubjectFields {
   };
   AuditLog: { id?: string; workspaceId: string | null; actorUserId?: string | null };
   Pipeline: { id?: string; workspaceId: string; createdBy?: string | null };
+  Classifier: { id?: string; workspaceId: string; createdBy?: string | null };
+  /** The threshold overrides of one information type in one workspace. */
+  InfoTypeSetting: { workspaceId: string; infoType?: string };
 }
 
 type TaggedSubject = { [K in SubjectName]: SubjectFields[K] & ForcedSubject<K> }[SubjectName];

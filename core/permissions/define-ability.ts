@@ -21,7 +21,11 @@ interface RoleScope {
 
 function readOnly({ builder, inWorkspaces, isWorkspace }: RoleScope, upTo: Sensitivity): void {
   builder.can('read', 'Workspace', isWorkspace);
-  builder.can('read', ['Membership', 'DataSource', 'ScanRun', 'Pipeline'], inWorkspaces);
+  builder.can(
+    'read',
+    ['Membership', 'DataSource', 'ScanRun', 'Pipeline', 'Classifier', 'InfoTypeSetting'],
+    inWorkspaces,
+  );
   builder.cannot('read', 'DataSource', [...DATA_SOURCE_CONNECTION_FIELDS], inWorkspaces);
   builder.can('read', 'CatalogAsset', { ...inWorkspaces, sensitivity: { $lte: upTo } });
 }
@@ -47,7 +51,7 @@ const grantsByRole: Record<Role, (scope: RoleScope) => void> = {
   data_steward({ builder, inWorkspaces, isWorkspace }) {
     builder.can('read', 'Workspace', isWorkspace);
     builder.can('read', ['Membership', 'Pipeline', 'AuditLog'], inWorkspaces);
-    builder.can('manage', 'DataSource', inWorkspaces);
+    builder.can('manage', ['DataSource', 'Classifier', 'InfoTypeSetting'], inWorkspaces);
     builder.can(['read', 'create', 'update'], 'ScanRun', inWorkspaces);
     builder.can(['read', 'update', 'approve'], 'CatalogAsset', inWorkspaces);
   },
@@ -56,7 +60,15 @@ const grantsByRole: Record<Role, (scope: RoleScope) => void> = {
     builder.can('manage', 'Workspace', isWorkspace);
     builder.can(
       'manage',
-      ['Membership', 'DataSource', 'ScanRun', 'CatalogAsset', 'Pipeline'],
+      [
+        'Membership',
+        'DataSource',
+        'ScanRun',
+        'CatalogAsset',
+        'Pipeline',
+        'Classifier',
+        'InfoTypeSetting',
+      ],
       inWorkspaces,
     );
     builder.can('read', 'AuditLog', inWorkspaces);

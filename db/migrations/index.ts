@@ -4,6 +4,8 @@ import * as assetSensitivity from './0002-asset-sensitivity.js';
 import * as auth from './0003-auth.js';
 import * as invitations from './0004-invitations.js';
 import * as scans from './0005-scans.js';
+import * as classifiers from './0006-classifiers.js';
+import * as classificationReview from './0007-classification-review.js';
 
 /**
  * Migrations in order. Listed statically (not read from the folder) so that they work the
@@ -15,4 +17,6 @@ export const migrations: Record<string, Migration> = {
   '0003-auth': auth,
   '0004-invitations': invitations,
   '0005-scans': scans,
+  '0006-classifiers': classifiers,
+  '0007-classification-review': classificationReview,
 };

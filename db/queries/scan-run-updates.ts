@@ -192,3 +192,54 @@ export async function manifestCounts(
     .where('scan_run_id', '=', scanRunId)
     .executeTakeFirstOrThrow();
 }
+
+/**
+ * What a run's classification found, for its statistics: columns classified, sensitive,
+ * sent to the adjudicator, and columns per accepted information type.
+ *
+ * @example
+ * const { byInfoType } = await classificationCounts(db, scanRunId); // { EMAIL_ADDRESS: 3, … }
+ */
+export async function classificationCounts(
+  db: Db,
+  scanRunId: string,
+): Promise<{
+  columns: number;
+  sensitiveColumns: number;
+  adjudicated: number;
+  approved: number;
+  byInfoType: Record<string, number>;
+}> {
+  const { rows } = await sql<{
+    info_type: string | null;
+    columns: number;
+    sensitive: number;
+    adjudicated: number;
+    approved: number;
+  }>`
+    select c ->> 'infoType' as info_type,
+           count(*)::int as columns,
+           (count(*) filter (where (c ->> 'sensitive')::boolean))::int as sensitive,
+           (count(*) filter (where (c ->> 'adjudicated')::boolean))::int as adjudicated,
+           (count(*) filter (where c ->> 'status' = 'approved'))::int as approved
+      from scan_datasets d
+     cross join lateral jsonb_array_elements(d.classification -> 'columns') as c
+     where d.scan_run_id = ${scanRunId} and d.classification is not null
+     group by 1
+     order by 1`.execute(db);
+  const counts = {
+    columns: 0,
+    sensitiveColumns: 0,
+    adjudicated: 0,
+    approved: 0,
+    byInfoType: {} as Record<string, number>,
+  };
+  for (const row of rows) {
+    counts.columns += row.columns;
+    counts.sensitiveColumns += row.sensitive;
+    counts.adjudicated += row.adjudicated;
+    counts.approved += row.approved;
+    if (row.info_type !== null) counts.byInfoType[row.info_type] = row.columns;
+  }
+  return counts;
+}

@@ -116,6 +116,7 @@ const PATTERN_EXAMPLES: Record<string, () => string> = {
   '^[a-z0-9][a-z0-9-]{1,62}$': () => `gen-${randomBytes(5).toString('hex')}`,
   '^platform-check-[0-9a-f-]{36}$': () => `platform-check-${randomUUID()}`,
   '^[a-z0-9][a-z0-9-]*$': () => `gen-${randomBytes(5).toString('hex')}`,
+  '^[A-Z][A-Z0-9_]{1,63}$': () => `GEN_${randomBytes(5).toString('hex').toUpperCase()}`,
 };
 
 function exampleString(schema: JsonSchema): string {
@@ -168,7 +169,15 @@ export function exampleOf(input: JsonSchema, doc: OpenApiDocument): unknown {
 }
 
 /** What a path parameter names: the kind of object its value is the id of. */
-export type IdKind = 'user' | 'workspace' | 'dataSource' | 'scanRun' | 'platformCheck';
+export type IdKind =
+  | 'user'
+  | 'workspace'
+  | 'dataSource'
+  | 'scanRun'
+  | 'platformCheck'
+  | 'classifier'
+  | 'infoType'
+  | 'catalogAsset';
 
 const KIND_OF_COLLECTION: Record<string, IdKind> = {
   users: 'user',
@@ -176,6 +185,11 @@ const KIND_OF_COLLECTION: Record<string, IdKind> = {
   datasources: 'dataSource',
   scans: 'scanRun',
   diagnostics: 'platformCheck',
+  classifiers: 'classifier',
+  infotypes: 'infoType',
+  assets: 'catalogAsset',
+  // `/catalog/assets/{id}/classifications/{infoType}`: the type a column is classified as.
+  classifications: 'infoType',
 };
 
 /**

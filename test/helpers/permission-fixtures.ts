@@ -8,7 +8,10 @@ import type { SeededRandom } from '../../scripts/demo/seeded-random.js';
 export type SubjectRow = { key: string } & Record<string, unknown>;
 
 /** Seeded rows per subject, as the API would present them to `ability.can`. */
-export type PermissionWorld = Record<Exclude<SubjectName, 'Pipeline'>, SubjectRow[]> & {
+export type PermissionWorld = Record<
+  Exclude<SubjectName, 'Pipeline' | 'Classifier' | 'InfoTypeSetting'>,
+  SubjectRow[]
+> & {
   actors: Actor[];
 };
 

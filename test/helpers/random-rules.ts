@@ -3,8 +3,8 @@ import type { SubjectName } from '../../core/permissions/ability-types.js';
 import type { SeededRandom } from '../../scripts/demo/seeded-random.js';
 import type { PermissionWorld } from './permission-fixtures.js';
 
-/** Subjects backed by a table (pipelines have none yet). */
-export type FilteredSubject = Exclude<SubjectName, 'Pipeline'>;
+/** Subjects the random-rule world seeds (pipelines have no table yet; classifiers are not seeded). */
+export type FilteredSubject = Exclude<SubjectName, 'Pipeline' | 'Classifier' | 'InfoTypeSetting'>;
 
 type GeneratedRule = RawRuleOf<MongoAbility>;
 

@@ -19,6 +19,8 @@ export interface Tenant {
   dataSource: { id: string; name: string };
   /** A finished scan of that data source, requested by the same engineer. */
   scanRunId: string;
+  /** A classifier of the tenant's data steward, defining an information type of its own. */
+  classifier: { id: string; name: string; infoType: string };
   /** The ids of the tenant's objects, by the kind of path parameter that takes them. */
   ids: Record<IdKind, string[]>;
   /** Ids, e-mail addresses, slug and name: strings no other tenant's answer may contain. */
@@ -61,9 +63,10 @@ async function createUser(send: Send, token: string, password?: string) {
 
 /**
  * Builds a tenant through the API as a platform admin would: the workspace, a user of every
- * role signed in, an invited member, a disabled one and a data source. Going through the API
- * (not the database) also leaves the audit entries a real tenant has. The one scan run is
- * written to the database directly: starting a real scan needs a worker and a source.
+ * role signed in, an invited member, a disabled one, a data source and a classifier. Going
+ * through the API (not the database) also leaves the audit entries a real tenant has. The one
+ * scan run is written to the database directly: starting a real scan needs a worker and a
+ * source.
  */
 export async function createTenant(api: AuthApi, adminToken: string, label: string) {
   const { send } = api;
@@ -118,6 +121,26 @@ export async function createTenant(api: AuthApi, adminToken: string, label: stri
     .returning('id')
     .executeTakeFirstOrThrow();
 
+  const infoType = `TENANT_${randomBytes(6).toString('hex').toUpperCase()}`;
+  const classifierName = `classifier-${slug}`;
+  const defined = await call(send, members.data_steward.token, 'POST', '/api/v1/classifiers', {
+    body: {
+      workspaceId: workspace.id,
+      name: classifierName,
+      infoType,
+      sensitivity: 'confidential',
+      valuePatterns: ['T-\\d{6}'],
+    },
+    expect: 201,
+  });
+  const classifier = {
+    id: ((await defined.json()) as { id: string }).id,
+    name: classifierName,
+    infoType,
+  };
+
+  const columnAssetId = await catalogColumn(api, workspace.id, dataSource.id, scanRunId, infoType);
+
   const users = [...Object.values(members), invited, disabled];
   const tenant: Tenant = {
     workspace,
@@ -126,12 +149,16 @@ export async function createTenant(api: AuthApi, adminToken: string, label: stri
     disabled: { id: disabled.id, email: disabled.email },
     dataSource,
     scanRunId,
+    classifier,
     ids: {
       user: users.map((user) => user.id),
       workspace: [workspace.id],
       dataSource: [dataSource.id],
       scanRun: [scanRunId],
       platformCheck: [],
+      classifier: [classifier.id],
+      infoType: [infoType],
+      catalogAsset: [columnAssetId],
     },
     secrets: [
       workspace.id,
@@ -140,10 +167,67 @@ export async function createTenant(api: AuthApi, adminToken: string, label: stri
       dataSource.id,
       dataSource.name,
       scanRunId,
+      classifier.id,
+      classifier.name,
+      infoType,
+      columnAssetId,
       ...users.flatMap((user) => [user.id, user.email]),
     ],
   };
   return tenant;
+}
+
+/**
+ * A scanned column of the tenant's source, as a scan leaves it in the catalog (written
+ * directly: a real scan needs a source), with a suggestion of the tenant's own type.
+ */
+async function catalogColumn(
+  api: AuthApi,
+  workspaceId: string,
+  dataSourceId: string,
+  scanRunId: string,
+  infoType: string,
+): Promise<string> {
+  const db = api.database.db;
+  const base = { workspace_id: workspaceId, data_source_id: dataSourceId, properties: '{}' };
+  const { id: datasetId } = await db
+    .insertInto('catalog_assets')
+    .values({
+      ...base,
+      kind: 'table',
+      fqn: 'db.public.people',
+      name: 'people',
+      updated_at: new Date(),
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const { id } = await db
+    .insertInto('catalog_assets')
+    .values({
+      ...base,
+      parent_id: datasetId,
+      kind: 'column',
+      fqn: 'db.public.people.code',
+      name: 'code',
+      data_type: 'text',
+      updated_at: new Date(),
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await db
+    .insertInto('column_classifications')
+    .values({
+      asset_id: id,
+      info_type: infoType,
+      workspace_id: workspaceId,
+      data_source_id: dataSourceId,
+      source: 'custom',
+      confidence: 0.9,
+      evidence: '[]',
+      scan_run_id: scanRunId,
+    })
+    .execute();
+  return id;
 }
 
 /** A platform admin, signed in, created directly in the database (as the bootstrap does). */

@@ -211,6 +211,12 @@ const PROBES: DisclosureProbe[] = [
   { path: () => '/api/v1/datasources?limit=200' },
   { path: ({ A }) => `/api/v1/datasources?workspaceId=${A.workspace.id}` },
   { path: ({ B }) => `/api/v1/datasources/${B.dataSource.id}/scans?limit=200` },
+  { path: () => '/api/v1/classifiers?limit=200' },
+  { path: ({ A }) => `/api/v1/classifiers?workspaceId=${A.workspace.id}` },
+  { path: ({ A }) => `/api/v1/classifiers?infoType=${A.classifier.infoType}` },
+  { path: () => '/api/v1/infotypes' },
+  { path: ({ A }) => `/api/v1/infotypes?workspaceId=${A.workspace.id}` },
+  { path: ({ B }) => `/api/v1/infotypes?workspaceId=${B.workspace.id}` },
   { path: () => '/api/v1/audit?limit=200' },
   { path: ({ A }) => `/api/v1/audit?workspaceId=${A.workspace.id}` },
   { path: ({ A }) => `/api/v1/audit?objectId=${A.workspace.id}` },
@@ -267,12 +273,16 @@ describe('lists show B’s users nothing of A', () => {
     );
     expect(await get(`/api/v1/audit?workspaceId=${A.workspace.id}`)).toContain(A.members.viewer.id);
     expect(await get('/api/v1/datasources')).toContain(A.dataSource.id);
+    expect(await get('/api/v1/classifiers')).toContain(A.classifier.id);
+    expect(await get(`/api/v1/infotypes?workspaceId=${A.workspace.id}`)).toContain(
+      A.classifier.infoType,
+    );
   });
 });
 
 describe('BOLA: A’s ids mixed with B’s own', () => {
   const mixed = (fromA: string) => (route: RouteOperation) =>
-    route.pathParams.length < 2
+    route.pathParams.length < 2 || !route.pathParams.some((param) => param.name === fromA)
       ? []
       : route.pathParams.map((param) => (param.name === fromA ? ['A' as const] : ['B' as const]));
 

@@ -26,7 +26,10 @@ describe('migrations', () => {
     expect(tables.rows.map((r) => r.table_name)).toEqual([
       'audit_log',
       'catalog_assets',
+      'classifiers',
+      'column_classifications',
       'data_sources',
+      'info_type_settings',
       'refresh_tokens',
       'scan_changes',
       'scan_datasets',

@@ -151,7 +151,11 @@ describe('scanWorkflow on a PostgreSQL source', () => {
     const email = await assetOf(fqn('sales', 'customers', 'email'));
     expect(email.sensitivity).toBe('confidential');
     expect(email.properties).toMatchObject({
-      classification: { infoTypes: [{ id: 'email', evidence: 'name+values' }] },
+      classification: {
+        infoType: 'EMAIL_ADDRESS',
+        status: 'suggested',
+        evidence: [{ detector: 'name' }, { detector: 'values', matched: 20, examined: 20 }],
+      },
     });
     expect((await assetOf(fqn('sales', 'customers', 'card_number'))).sensitivity).toBe(
       'restricted',

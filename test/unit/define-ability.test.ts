@@ -81,6 +81,8 @@ function variants(type: SubjectName): Variant[] {
           CatalogAsset: subject('CatalogAsset', { workspaceId, sensitivity }),
           AuditLog: subject('AuditLog', { workspaceId }),
           Pipeline: subject('Pipeline', { workspaceId, createdBy: by }),
+          Classifier: subject('Classifier', { workspaceId, createdBy: by }),
+          InfoTypeSetting: subject('InfoTypeSetting', { workspaceId, infoType: 'EMAIL_ADDRESS' }),
         };
         out.push({ ...base, object: objects[type] });
       }
@@ -135,7 +137,9 @@ describe('defineAbilityFor: the role matrix', () => {
     expect([...matrix.keys()].sort()).toEqual([
       'AuditLog',
       'CatalogAsset',
+      'Classifier',
       'DataSource',
+      'InfoTypeSetting',
       'Membership',
       'Pipeline',
       'ScanRun',

@@ -1,0 +1,201 @@
+import type { ColumnDecision, Evidence, Proposal } from '../core/classification/column-decision.js';
+import type { ColumnStatistics, InfoTypeDefinition } from '../core/classification/info-type.js';
+import { maxSensitivity } from '../core/classification/sensitivity.js';
+import type { Sensitivity } from '../core/permissions/vocabulary.js';
+import type { ColumnDecisions, Suggestion } from '../db/queries/column-classifications.js';
+
+/** Proposals kept per column: the accepted one and its closest alternatives. */
+const KEPT_PROPOSALS = 5;
+/** Proposals under this confidence are not worth a steward's review. */
+const SUGGEST_FROM = 0.3;
+
+/**
+ * What a scan concluded about one column: the accepted type (a steward's approval wins over
+ * the engine), why, and the alternatives. The manifest holds it between stages, and the
+ * catalog keeps a summary of it on the column asset.
+ *
+ * @example
+ * const { infoType, status, proposals } = conclusion;
+ */
+export interface ColumnConclusion {
+  name: string;
+  infoType: string | null;
+  /** `approved`: a steward chose `infoType`; `suggested`: the engine did; null: none. */
+  status: 'approved' | 'suggested' | null;
+  sensitive: boolean;
+  sensitivity: Sensitivity | null;
+  confidence: number;
+  proposals: Proposal[];
+  ambiguity: string | null;
+  /** An adjudicator (LLM) was asked and answered. */
+  adjudicated: boolean;
+  statistics: ColumnStatistics;
+  engineVersion: string;
+  /** Seen masked only: the earlier conclusion stands and its suggestions are left alone. */
+  kept?: boolean;
+  /** With `kept`: the catalog's summary, written back as it was. */
+  summary?: Record<string, unknown>;
+}
+
+/**
+ * A dataset's classification as the manifest keeps it: one entry per column, in order.
+ *
+ * @example
+ * const { columns } = item.classification as DatasetClassification;
+ */
+export interface DatasetClassification {
+  columns: ColumnConclusion[];
+}
+
+/**
+ * The conclusion about a column from the engine's decision and the stewards' decisions:
+ * an approved type is the column's type whatever the engine says (the most sensitive one
+ * when several are approved).
+ *
+ * @example
+ * const conclusion = concludeColumn('email', decision, decisions.get(fqn), engine.infoTypes, adjudicated);
+ */
+export function concludeColumn(
+  name: string,
+  decision: ColumnDecision,
+  decided: ColumnDecisions | undefined,
+  infoTypes: readonly InfoTypeDefinition[],
+  adjudicated: boolean,
+): ColumnConclusion {
+  const proposals = decision.proposals.slice(0, KEPT_PROPOSALS);
+  const base = {
+    name,
+    proposals,
+    ambiguity: decision.ambiguity,
+    adjudicated,
+    statistics: decision.statistics,
+    engineVersion: decision.engineVersion,
+  };
+  const approved = decided?.approved ?? [];
+  if (approved.length > 0) {
+    let best: {
+      infoType: string;
+      sensitivity: Sensitivity;
+      by: string | null;
+      at: string | null;
+    } | null = null;
+    for (const entry of approved) {
+      // A type that is no longer defined (a deleted custom classifier) stays confidential.
+      const sensitivity =
+        infoTypes.find((type) => type.id === entry.infoType)?.sensitivity ?? 'confidential';
+      if (!best || maxSensitivity(best.sensitivity, sensitivity) !== best.sensitivity) {
+        best = { infoType: entry.infoType, sensitivity, by: entry.decidedBy, at: entry.decidedAt };
+      }
+    }
+    const chosen = best!;
+    const steward: Evidence = {
+      detector: 'steward',
+      status: 'approved',
+      by: chosen.by,
+      at: chosen.at,
+    };
+    return {
+      ...base,
+      infoType: chosen.infoType,
+      status: 'approved',
+      sensitive: chosen.sensitivity !== 'public',
+      sensitivity: chosen.sensitivity,
+      confidence: 1,
+      proposals: [
+        {
+          infoType: chosen.infoType,
+          confidence: 1,
+          sensitivity: chosen.sensitivity,
+          evidence: [steward],
+        },
+        ...proposals.filter((proposal) => proposal.infoType !== chosen.infoType),
+      ],
+    };
+  }
+  return {
+    ...base,
+    infoType: decision.infoType,
+    status: decision.infoType ? 'suggested' : null,
+    sensitive: decision.sensitive,
+    sensitivity: decision.sensitivity,
+    confidence: decision.confidence,
+  };
+}
+
+/**
+ * The proposals of a conclusion worth storing as `suggested` for review.
+ *
+ * @example
+ * await replaceSuggestions(trx, scope, [{ assetId, suggestions: suggestionsOf(conclusion) }], version);
+ */
+export function suggestionsOf(conclusion: ColumnConclusion): Suggestion[] {
+  return conclusion.proposals
+    .filter(
+      (proposal) =>
+        proposal.confidence >= SUGGEST_FROM &&
+        !proposal.evidence.some((evidence) => evidence.detector === 'steward'),
+    )
+    .map((proposal) => ({
+      infoType: proposal.infoType,
+      confidence: proposal.confidence,
+      source: proposal.evidence.some((evidence) => evidence.detector === 'llm')
+        ? 'llm'
+        : proposal.evidence.every((evidence) => evidence.detector === 'custom')
+          ? 'custom'
+          : 'rules',
+      evidence: proposal.evidence,
+    }));
+}
+
+/**
+ * What the catalog shows on a column asset (`properties.classification`): the accepted type,
+ * its evidence, the alternatives and the figures it was judged on.
+ *
+ * @example
+ * columnProperties.classification = catalogSummary(conclusion);
+ */
+export function catalogSummary(conclusion: ColumnConclusion): Record<string, unknown> {
+  if (conclusion.kept && conclusion.summary) return conclusion.summary;
+  const accepted = conclusion.proposals.find(
+    (proposal) => proposal.infoType === conclusion.infoType,
+  );
+  return {
+    infoType: conclusion.infoType,
+    status: conclusion.status,
+    sensitive: conclusion.sensitive,
+    sensitivity: conclusion.sensitivity,
+    confidence: conclusion.confidence,
+    evidence: accepted?.evidence ?? conclusion.proposals[0]?.evidence ?? [],
+    alternatives: conclusion.proposals
+      .filter((proposal) => proposal !== accepted)
+      .map((proposal) => ({ infoType: proposal.infoType, confidence: proposal.confidence })),
+    ambiguity: conclusion.ambiguity,
+    adjudicated: conclusion.adjudicated,
+    examined: conclusion.statistics.examined,
+    statistics: conclusion.statistics,
+    engineVersion: conclusion.engineVersion,
+  };
+}
+
+/**
+ * The conclusion an earlier scan left in the catalog, for a column seen masked only now.
+ *
+ * @example
+ * const kept = keptConclusion(column, storedSummary);
+ */
+export function keptConclusion(
+  fresh: ColumnConclusion,
+  stored: Record<string, unknown>,
+): ColumnConclusion {
+  const sensitivity = (stored.sensitivity as Sensitivity | null | undefined) ?? null;
+  return {
+    ...fresh,
+    infoType: (stored.infoType as string | null | undefined) ?? null,
+    status: (stored.status as ColumnConclusion['status'] | undefined) ?? null,
+    sensitive: stored.sensitive === true,
+    sensitivity,
+    confidence: typeof stored.confidence === 'number' ? stored.confidence : 0,
+    kept: true,
+    summary: stored,
+  };
+}
