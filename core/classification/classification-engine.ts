@@ -9,7 +9,7 @@ import {
   type InfoTypeDefinition,
   type ValueMethod,
 } from './info-type.js';
-import { matchPhrase, nameWords } from './name-evidence.js';
+import { compileNameIndex, nameWords, type NameHit } from './name-evidence.js';
 
 /**
  * The version of the rules and their weights. Stored with every proposal: when it changes,
@@ -87,9 +87,16 @@ const NAME_SCORES = { exact: 0.8, word: 0.65, weak: 0.3 } as const;
 const CUSTOM_NAME_SCORE = 0.75;
 const DEFAULT_MIN_CONFIDENCE = 0.5;
 /** Types none of whose first distinct values match are dropped (see `candidateCounts`). */
-const PRUNE_AFTER = 24;
+const PRUNE_AFTER = 8;
 /** The most a `valuesNeedName` type gets from values alone: under any acceptance threshold. */
 const VALUES_WITHOUT_NAME = 0.45;
+/** What a layout without check digits is worth beside a telling name. */
+const LAYOUT_WEIGHT = 0.5;
+/** How much of its match ratio a type needs when a weak name phrase hints at it. */
+const WEAK_NAME_THRESHOLD = 0.75;
+/** A weak phrase that is the whole column name (`name`, `address`) says more than one inside it. */
+const WEAK_ALONE_SCORE = 0.45;
+const WEAK_ALONE_THRESHOLD = 0.6;
 /** Nulls per examined value from which a column counts as sparse. */
 const SPARSE_NULLS = 10;
 /** Fewer examined values than this cannot contradict a name. */
@@ -118,6 +125,12 @@ export function createClassificationEngine(options: EngineOptions = {}): Classif
     if (!byId.has(detector.infoType.id)) byId.set(detector.infoType.id, detector.infoType);
   }
   const minConfidence = (id: string) => thresholds[id]?.minConfidence ?? DEFAULT_MIN_CONFIDENCE;
+  const nameIndex = compileNameIndex(
+    infoTypes.flatMap((type) => [
+      ...type.names.map((phrase) => ({ key: type.id, phrase, weak: false })),
+      ...(type.weakNames ?? []).map((phrase) => ({ key: type.id, phrase, weak: true })),
+    ]),
+  );
 
   return {
     version: ENGINE_VERSION,
@@ -125,7 +138,8 @@ export function createClassificationEngine(options: EngineOptions = {}): Classif
     classify(column, context = {}) {
       const suppressed = context.suppressed ?? new Set<string>();
       const words = nameWords(column.name);
-      const family = dataFamily(column.dataType ?? 'text');
+      // Without a declared type (the CLI, files without a schema) no family is ruled out.
+      const family = column.dataType === undefined ? 'other' : dataFamily(column.dataType);
       const { distinct, statistics } = summarizeValues(column.values);
       const candidates = infoTypes.filter(
         (type) =>
@@ -133,8 +147,21 @@ export function createClassificationEngine(options: EngineOptions = {}): Classif
           (family === 'other' || type.families.includes(family)) &&
           (type.shape?.(statistics) ?? null) === null,
       );
-      const named = new Map(candidates.map((type) => [type.id, nameHit(words, type)]));
-      const counts = candidateCounts(candidates, named, distinct);
+      const hits = nameIndex.match(words);
+      const named = new Map(candidates.map((type) => [type.id, hits.get(type.id) ?? null]));
+      // A column of plain numbers is never a `numbersNeedName` type without its name: spare
+      // the checks (a phone number parse costs microseconds per value and region).
+      const plainNumbers = statistics.examined > 0 && statistics.numeric === statistics.examined;
+      const checked = plainNumbers
+        ? candidates.filter((type) => !type.numbersNeedName || named.get(type.id) !== null)
+        : candidates;
+      const counts = candidateCounts(
+        checked,
+        named,
+        distinct,
+        statistics.examined,
+        (type) => thresholds[type.id]?.minMatchRatio ?? type.minMatchRatio,
+      );
 
       const proposals = new Map<string, Proposal>();
       for (const type of candidates) {
@@ -161,58 +188,80 @@ export function createClassificationEngine(options: EngineOptions = {}): Classif
   };
 }
 
-function nameHit(
-  words: readonly string[],
-  type: InfoTypeDefinition,
-): { phrase: string; match: 'exact' | 'word' | 'weak' } | null {
-  let best: { phrase: string; match: 'exact' | 'word' | 'weak' } | null = null;
-  for (const phrase of type.names) {
-    const match = matchPhrase(words, phrase);
-    if (match === 'exact') return { phrase, match };
-    if (match === 'word' && !best) best = { phrase, match };
-  }
-  if (best) return best;
-  for (const phrase of type.weakNames ?? []) {
-    if (matchPhrase(words, phrase)) return { phrase, match: 'weak' };
-  }
-  return null;
-}
-
 /**
- * Matching values per type, counted over distinct values. A type whose check matched none of
- * the first `PRUNE_AFTER` distinct values, and that the name does not suggest, is dropped:
- * a type found in under a fifth of the values could not pass its threshold anyway, and
- * checking every type on every value would cost most of the engine's time.
+ * Matching values per type, counted over distinct values, each check run once per value
+ * even when several types share it (a fax number is checked as a phone number). Types the
+ * name does not suggest are dropped as soon as they cannot pass their threshold: when none
+ * of the first `PRUNE_AFTER` distinct values matched, or when too few values are left for
+ * the ratio to reach it. Checking every type on every value would cost most of the engine's
+ * time; a dropped type is not proposed at all.
  */
 function candidateCounts(
   candidates: readonly InfoTypeDefinition[],
   named: ReadonlyMap<string, unknown>,
   distinct: ReadonlyMap<string, number>,
+  examined: number,
+  minMatchRatio: (type: InfoTypeDefinition) => number,
 ): Map<string, number> {
-  const counts = new Map<string, number>();
-  let live = candidates.filter((type) => type.values !== undefined);
+  interface Group {
+    test: (value: string) => boolean;
+    keys: string[];
+    matched: number;
+    /** The lowest ratio any of its types needs; 0 keeps it (a type the name suggests). */
+    floor: number;
+  }
+  const groups = new Map<(value: string) => boolean, Group>();
+  const join = (test: (value: string) => boolean, key: string, floor: number) => {
+    const group = groups.get(test) ?? { test, keys: [], matched: 0, floor };
+    group.keys.push(key);
+    group.floor = Math.min(group.floor, floor);
+    groups.set(test, group);
+  };
+  for (const type of candidates) {
+    const suggested = named.get(type.id) !== null;
+    if (type.values) join(type.values.test, type.id, suggested ? 0 : minMatchRatio(type));
+    // Layouts count only beside a name that says the type, so only those are checked.
+    if (type.layout && suggested) join(type.layout.test, layoutKey(type), 0);
+  }
+  let live = [...groups.values()];
   let seen = 0;
+  let left = examined;
   for (const [text, count] of distinct) {
-    for (const type of live) {
-      if (type.values!.test(text)) counts.set(type.id, (counts.get(type.id) ?? 0) + count);
-    }
+    for (const group of live) if (group.test(text)) group.matched += count;
     seen += 1;
-    if (seen === PRUNE_AFTER) {
-      live = live.filter((type) => counts.has(type.id) || named.get(type.id) !== null);
+    left -= count;
+    live = live.filter(
+      (group) =>
+        group.floor === 0 ||
+        ((seen < PRUNE_AFTER || group.matched > 0) &&
+          (group.matched + left) / examined >= group.floor),
+    );
+    if (live.length === 0) break;
+  }
+  const counts = new Map<string, number>();
+  for (const group of live) {
+    if (group.matched > 0) for (const key of group.keys) counts.set(key, group.matched);
+  }
+  // Groups dropped on the way have partial counts: leave them out rather than report them.
+  for (const group of groups.values()) {
+    if (group.floor === 0 && group.matched > 0) {
+      for (const key of group.keys) counts.set(key, group.matched);
     }
   }
   return counts;
 }
 
+const layoutKey = (type: InfoTypeDefinition) => `layout:${type.id}`;
+
 function builtinProposal(
   type: InfoTypeDefinition,
-  name: { phrase: string; match: 'exact' | 'word' | 'weak' } | null,
+  name: NameHit | null,
   counts: ReadonlyMap<string, number>,
   statistics: ColumnStatistics,
   minMatchRatio: number,
 ): Proposal | null {
   const evidence: Evidence[] = [];
-  const nameScore = name ? NAME_SCORES[name.match] : 0;
+  const nameScore = name ? (name.alone ? WEAK_ALONE_SCORE : NAME_SCORES[name.match]) : 0;
   if (name)
     evidence.push({ detector: 'name', phrase: name.phrase, match: name.match, score: nameScore });
   const check = type.values;
@@ -224,7 +273,15 @@ function builtinProposal(
   const matched = counts.get(type.id) ?? 0;
   const ratio = matched / examined;
   // The name already says what the column is: values need only not to contradict it much.
-  const threshold = round(name && name.match !== 'weak' ? minMatchRatio / 2 : minMatchRatio);
+  const strongName = name !== null && name.match !== 'weak';
+  const factor = strongName
+    ? 0.5
+    : name?.alone
+      ? WEAK_ALONE_THRESHOLD
+      : name
+        ? WEAK_NAME_THRESHOLD
+        : 1;
+  const threshold = round(minMatchRatio * factor);
   // In a sparse column (mostly nulls) every real value counts: one valid SSN among a
   // hundred nulls is as telling as a full column of them.
   const sparse = matched === examined && statistics.nulls >= SPARSE_NULLS * examined;
@@ -246,11 +303,31 @@ function builtinProposal(
     });
   }
   let confidence: number;
-  if (passes && type.valuesNeedName && !(name && name.match !== 'weak')) {
+  const plainNumbers = statistics.numeric === examined;
+  if (passes && !name && (type.valuesNeedName || (type.numbersNeedName && plainNumbers))) {
     confidence = Math.min(VALUES_WITHOUT_NAME, valueScore);
   } else if (passes) {
     confidence = 1 - (1 - nameScore) * (1 - valueScore);
-  } else if (nameScore > 0 && name!.match !== 'weak') {
+  } else if (
+    strongName &&
+    type.layout &&
+    (counts.get(layoutKey(type)) ?? 0) / examined >= threshold
+  ) {
+    const matchedLayout = counts.get(layoutKey(type))!;
+    const layoutRatio = matchedLayout / examined;
+    const layoutScore = LAYOUT_WEIGHT * (0.7 + 0.3 * layoutRatio);
+    evidence.push({
+      detector: 'values',
+      method: type.layout.method,
+      describe: type.layout.describe,
+      matched: matchedLayout,
+      examined,
+      ratio: round(layoutRatio),
+      threshold,
+      score: round(layoutScore),
+    });
+    confidence = 1 - (1 - nameScore) * (1 - layoutScore);
+  } else if (strongName) {
     const contradicted = examined >= MIN_CONTRADICTING;
     if (contradicted && matched === 0) {
       evidence.push({

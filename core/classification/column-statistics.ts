@@ -28,6 +28,12 @@ const PLACEHOLDERS = new Set([
 ]);
 
 const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)$/;
+const UNICODE_SPACES = /[\u00a0\u2000-\u200b\u202f\u205f\u3000]/g;
+
+/** No-break and other Unicode spaces as plain spaces: spreadsheets are full of them. */
+function normalizeSpaces(value: string): string {
+  return /^[\x00-\x7f]*$/.test(value) ? value : value.replace(UNICODE_SPACES, ' ');
+}
 
 /**
  * A column's values reduced to what the engine reads: each distinct trimmed value with how
@@ -52,7 +58,7 @@ export function summarizeValues(values: Iterable<string | number | boolean | nul
       nulls += 1;
       continue;
     }
-    const text = typeof value === 'string' ? value.trim() : String(value);
+    const text = typeof value === 'string' ? normalizeSpaces(value).trim() : String(value);
     if (text === '' || (text.length <= 9 && PLACEHOLDERS.has(text.toLowerCase()))) {
       nulls += 1;
       continue;
@@ -79,7 +85,8 @@ export function summarizeValues(values: Iterable<string | number | boolean | nul
     if (text.length <= 24 && NUMBER.test(text)) {
       const number = Number(text);
       numeric += count;
-      if (Number.isInteger(number) && !text.includes('.')) integers += count;
+      // `32.0` is a whole number too: spreadsheets and pandas write integers that way.
+      if (Number.isInteger(number)) integers += count;
       minNumber = Math.min(minNumber, number);
       maxNumber = Math.max(maxNumber, number);
     }

@@ -125,6 +125,11 @@ export interface InfoTypeDefinition {
   names: readonly string[];
   /** Phrases that hint at the type but need values to agree (`name` for PERSON). */
   weakNames?: readonly string[];
+  /**
+   * A looser check (the layout without check digits) that counts only when the column name
+   * says the type: a `card_number` column of test numbers that fail Luhn.
+   */
+  layout?: ValueCheck;
   /** Absent when only a name can tell (e.g. `PASSWORD` columns are hashed or masked). */
   values?: ValueCheck;
   /** Reasons the column's shape rules the type out (e.g. AGE: numbers above 130). */
@@ -134,6 +139,11 @@ export interface InfoTypeDefinition {
    * a ZIP code five digits): without the name's agreement it is never accepted.
    */
   valuesNeedName?: boolean;
+  /**
+   * Like `valuesNeedName`, but only for columns of plain numbers: `7316814884` may be a phone
+   * number or a row id, `0.5135` a latitude or a weight; `+1 731 681 4884` is a phone number.
+   */
+  numbersNeedName?: boolean;
   /** Share of examined values that must match for value evidence on its own (0-1). */
   minMatchRatio: number;
   /** Ids of more general types this one refines (US_SSN refines NATIONAL_ID). */

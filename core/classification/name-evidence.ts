@@ -100,10 +100,6 @@ const QUALIFIERS = new Set([
   'score',
   'index',
   'idx',
-  'group',
-  'bucket',
-  'range',
-  'band',
   'category',
   'level',
 ]);
@@ -152,4 +148,113 @@ function findSequence(words: readonly string[], parts: readonly string[]): numbe
     return start;
   }
   return -1;
+}
+
+/**
+ * One phrase of an information type, for `compileNameIndex`.
+ *
+ * @example
+ * const entry: PhraseEntry = { key: 'EMAIL_ADDRESS', phrase: 'e mail', weak: false };
+ */
+export interface PhraseEntry {
+  key: string;
+  phrase: string;
+  weak: boolean;
+}
+
+/**
+ * The best name hit per key: `exact` or `word` for strong phrases, `weak` for weak ones.
+ *
+ * @example
+ * index.match(nameWords('customer_email')).get('EMAIL_ADDRESS'); // { phrase: 'email', match: 'word' }
+ */
+export interface NameHit {
+  phrase: string;
+  match: 'exact' | 'word' | 'weak';
+  /** A weak phrase that is the whole name (`name`, not `product_name`) says more. */
+  alone?: boolean;
+}
+
+interface CompiledPhrase extends PhraseEntry {
+  parts: string[];
+  compact: string;
+}
+
+/** Phrase ends shorter than this are not matched inside longer words (`age` in `agent`). */
+const INSIDE_WORD_MIN = 5;
+
+/**
+ * An index of many phrases, so that a column name is matched against all of them by looking
+ * up its words instead of trying every phrase: the same answers as `matchPhrase`, for the
+ * thousand phrases of the catalogue in a few microseconds.
+ *
+ * @example
+ * const index = compileNameIndex([{ key: 'EMAIL_ADDRESS', phrase: 'email', weak: false }]);
+ * index.match(nameWords('email_verified')).size; // 0
+ */
+export function compileNameIndex(entries: readonly PhraseEntry[]): {
+  match(words: readonly string[]): Map<string, NameHit>;
+} {
+  const byFirstWord = new Map<string, CompiledPhrase[]>();
+  const byCompact = new Map<string, CompiledPhrase[]>();
+  const byPrefix = new Map<string, CompiledPhrase[]>();
+  const bySuffix = new Map<string, CompiledPhrase[]>();
+  const add = (map: Map<string, CompiledPhrase[]>, key: string, phrase: CompiledPhrase) =>
+    map.set(key, [...(map.get(key) ?? []), phrase]);
+  for (const entry of entries) {
+    const parts = entry.phrase.split(' ');
+    const phrase = { ...entry, parts, compact: parts.join('') };
+    add(byFirstWord, parts[0]!, phrase);
+    add(byCompact, phrase.compact, phrase);
+    if (phrase.compact.length >= INSIDE_WORD_MIN) {
+      add(byPrefix, phrase.compact.slice(0, INSIDE_WORD_MIN), phrase);
+      add(bySuffix, phrase.compact.slice(-INSIDE_WORD_MIN), phrase);
+    }
+  }
+
+  return {
+    match(words) {
+      const hits = new Map<string, NameHit>();
+      const consider = (phrase: CompiledPhrase, start: number, length: number) => {
+        const rest = [...words.slice(0, start), ...words.slice(start + length)];
+        if (rest.some((word) => QUALIFIERS.has(word) && !phrase.parts.includes(word))) return;
+        const whole = rest.every(isFiller);
+        const match = phrase.weak ? 'weak' : whole ? 'exact' : 'word';
+        const rank = { exact: 4, word: 3, weak: 1 } as const;
+        const score = rank[match] + (phrase.weak && whole ? 1 : 0);
+        const before = hits.get(phrase.key);
+        const beforeScore = before ? rank[before.match] + (before.alone ? 1 : 0) : 0;
+        if (score > beforeScore) {
+          hits.set(phrase.key, {
+            phrase: phrase.phrase,
+            match,
+            ...(phrase.weak && whole && { alone: true }),
+          });
+        }
+      };
+      words.forEach((word, start) => {
+        for (const phrase of byFirstWord.get(word) ?? []) {
+          if (phrase.parts.every((part, offset) => words[start + offset] === part)) {
+            consider(phrase, start, phrase.parts.length);
+          }
+        }
+        for (const phrase of byCompact.get(word) ?? []) {
+          if (phrase.parts.length > 1) consider(phrase, start, 1);
+        }
+        if (word.length > INSIDE_WORD_MIN) {
+          for (const phrase of byPrefix.get(word.slice(0, INSIDE_WORD_MIN)) ?? []) {
+            if (word.length > phrase.compact.length && word.startsWith(phrase.compact)) {
+              consider(phrase, start, 1);
+            }
+          }
+          for (const phrase of bySuffix.get(word.slice(-INSIDE_WORD_MIN)) ?? []) {
+            if (word.length > phrase.compact.length && word.endsWith(phrase.compact)) {
+              consider(phrase, start, 1);
+            }
+          }
+        }
+      });
+      return hits;
+    },
+  };
 }

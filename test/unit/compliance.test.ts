@@ -58,7 +58,10 @@ describe('dataset compliance', () => {
     const result = evaluateDatasetCompliance({
       fqn: 'shop.public.staff_v',
       datasetType: 'view',
-      columns: [column('iban', ['IBAN_CODE'], 'restricted'), column('email', ['EMAIL_ADDRESS'], 'confidential')],
+      columns: [
+        column('iban', ['IBAN_CODE'], 'restricted'),
+        column('email', ['EMAIL_ADDRESS'], 'confidential'),
+      ],
     });
     expect(result.findings.map((finding) => finding.rule)).toEqual(['restricted-in-view']);
     expect(result.findings[0]!.columns).toEqual(['iban']);

@@ -37,6 +37,7 @@ export const CONTACT_TYPES: readonly InfoTypeDefinition[] = [
   },
   {
     id: 'PHONE_NUMBER',
+    numbersNeedName: true,
     label: 'Telephone number',
     category: 'contact',
     sensitivity: 'confidential',

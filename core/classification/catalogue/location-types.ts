@@ -196,6 +196,7 @@ export const LOCATION_TYPES: readonly InfoTypeDefinition[] = [
   },
   {
     id: 'GEO_COORDINATES',
+    numbersNeedName: true,
     label: 'Geographic coordinates',
     category: 'location',
     sensitivity: 'confidential',

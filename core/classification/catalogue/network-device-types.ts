@@ -148,6 +148,7 @@ export const NETWORK_DEVICE_TYPES: readonly InfoTypeDefinition[] = [
   },
   {
     id: 'IMEI',
+    valuesNeedName: true,
     label: 'IMEI',
     category: 'device',
     sensitivity: 'confidential',

@@ -1,7 +1,7 @@
 import { isAge, isDateOfBirth } from '../checks/dates.js';
 import { isFirstName, isHonorific, isLastName, isPersonName } from '../checks/people.js';
 import type { InfoTypeDefinition } from '../info-type.js';
-import { allOf, atMostDistinct, atMostLength, integersWithin } from './shapes.js';
+import { atMostDistinct, atMostLength } from './shapes.js';
 
 const PERSON_NAME_RATIO = 0.6;
 
@@ -21,6 +21,13 @@ export const PERSON_TYPES: readonly InfoTypeDefinition[] = [
     families: ['text'],
     names: [
       'full name',
+      'first and last name',
+      'first last name',
+      'name and surname',
+      'nombre y apellido',
+      'nombre y apellidos',
+      'vor und nachname',
+      'nom et prenom',
       'person name',
       'customer name',
       'client name',
@@ -160,6 +167,8 @@ export const PERSON_TYPES: readonly InfoTypeDefinition[] = [
     names: [
       'age',
       'age years',
+      'years old',
+      'yrs',
       'patient age',
       'customer age',
       'alter',
@@ -168,7 +177,9 @@ export const PERSON_TYPES: readonly InfoTypeDefinition[] = [
       'leeftijd',
     ],
     values: { method: 'range', describe: 'whole number from 0 to 120', test: isAge },
-    shape: allOf(integersWithin(0, 125), atMostLength(5)),
+    // No range guard on the column: real age columns hold typos (`-500`, `28_`); the values'
+    // match ratio is what rules out page counts and years.
+    shape: atMostLength(24),
     minMatchRatio: 0.9,
   },
 ];

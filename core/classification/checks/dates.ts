@@ -87,15 +87,26 @@ export function isDateOfBirth(value: string): boolean {
   return date.year * 10000 + date.month * 100 + date.day <= today;
 }
 
+// Age bands as surveys publish them: `25 to 39`, `18-24`, `65 and older`, `under 18`.
+const AGE_BAND =
+  /^(\d{1,3} ?(-|–|to) ?\d{1,3}|\d{1,3} (and|or) (older|over|above|more|under|younger)|(under|over|below|above) \d{1,3}|\d{1,3} ?\+)( years?)?$/i;
+
 /**
- * An age in whole years: an integer 0-120, `42` or `42.0`.
+ * An age: years from 0 to 120, whole or with a fraction (`42`, `21.5`), or an age band.
  *
  * @example
  * isAge('42'); // true
  * isAge('130'); // false
+ * isAge('25 to 39'); // true (an age band)
  */
 export function isAge(value: string): boolean {
-  if (value.length === 0 || value.length > 5) return false;
-  const whole = value.endsWith('.0') ? value.slice(0, -2) : value;
-  return whole.length <= 3 && isDigits(whole) && Number(whole) <= 120;
+  if (value.length === 0 || value.length > 24) return false;
+  if (!/^[\d.]+$/.test(value)) return AGE_BAND.test(value);
+  // Whole years, or years with a fraction (`21.5`), as surveys and spreadsheets write them.
+  const dot = value.indexOf('.');
+  const whole = dot < 0 ? value : value.slice(0, dot);
+  const fraction = dot < 0 ? '' : value.slice(dot + 1);
+  if (dot >= 0 && (fraction.length === 0 || fraction.length > 2 || !isDigits(fraction)))
+    return false;
+  return whole.length >= 1 && whole.length <= 3 && isDigits(whole) && Number(whole) <= 120;
 }

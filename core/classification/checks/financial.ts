@@ -25,6 +25,22 @@ export function isCardNumber(value: string): boolean {
 }
 
 /**
+ * The layout of a card number without its check digit: 13 to 19 digits, optionally in
+ * groups of four (or Amex's 4-6-5) separated by spaces or dashes. Test and tokenised card
+ * numbers have it and fail Luhn; the catalogue counts it only beside a telling name.
+ *
+ * @example
+ * hasCardLayout('8638-5407-3631-8196'); // true
+ * hasCardLayout('12345'); // false
+ */
+export function hasCardLayout(value: string): boolean {
+  if (value.length < 13 || value.length > 23) return false;
+  const digits = digitsWithout(value, ' -');
+  if (digits === null || digits.length < 13 || digits.length > 19) return false;
+  return digits.length === value.length || /^\d{4}([ -])\d{4,6}\1\d{4,5}(\1\d{1,4})?$/.test(value);
+}
+
+/**
  * A card security code (CVV, CVC, CID): three or four digits. Far too weak alone; the
  * catalogue requires a column name that says so.
  *
