@@ -5,7 +5,7 @@ import { loadScanRunContext } from '../db/queries/scan-run-updates.js';
 import { storedClassifications } from '../db/queries/catalog-upsert.js';
 import type { DiscoveredDataset } from '../scanners/sdk/contract.js';
 import { formatFqn } from '../scanners/sdk/fqn.js';
-import { adjudicateColumns } from './scan-adjudicate.js';
+import { adjudicateBatch } from './scan-adjudicate.js';
 import {
   concludeColumn,
   keptConclusion,
@@ -149,7 +149,7 @@ export function createScanClassifyActivities(deps: ScanActivityDeps) {
           };
         });
       });
-      const adjudicated = await adjudicateColumns(deps, engine, input.scanRunId, pending);
+      const adjudicated = await adjudicateBatch(deps, engine, input.scanRunId, pending);
 
       const conclusions = pending.map((column, index) =>
         concludeColumn(

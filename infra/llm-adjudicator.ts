@@ -3,6 +3,7 @@ import { AIMessage, HumanMessage, SystemMessage } from '@langchain/core/messages
 import { ChatOpenAI } from '@langchain/openai';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/load-config.js';
+import type { Verdict as AdjudicationVerdict } from '../core/classification/adjudication.js';
 import type { Evidence } from '../core/classification/column-decision.js';
 import type { ColumnStatistics } from '../core/classification/info-type.js';
 import { createLlmBudget, type LlmBudget } from './llm-budget.js';
@@ -37,14 +38,7 @@ export interface AdjudicationRequest {
  * if (outcome.status === 'decided') proposals.push(...);
  */
 export type AdjudicationOutcome =
-  | {
-      status: 'decided';
-      infoType: string | null;
-      confidence: number;
-      reason: string;
-      model: string;
-      cached: boolean;
-    }
+  | Extract<AdjudicationVerdict, { status: 'decided' }>
   | { status: 'skipped'; why: 'budget' | 'error' | 'timeout' | 'disabled'; message: string };
 
 /**

@@ -104,13 +104,12 @@ process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 async function adjudicate(
   pending: { input: ColumnInput; decision: ColumnDecision }[],
 ): Promise<void> {
-  const [{ loadConfig }, { createRedis }, llm, { adjudicationCandidates, applyAdjudication }] =
-    await Promise.all([
-      import('../config/load-config.js'),
-      import('../infra/redis.js'),
-      import('../infra/llm-adjudicator.js'),
-      import('../core/classification/adjudication.js'),
-    ]);
+  const [{ loadConfig }, { createRedis }, llm, { adjudicateColumns }] = await Promise.all([
+    import('../config/load-config.js'),
+    import('../infra/redis.js'),
+    import('../infra/llm-adjudicator.js'),
+    import('../infra/adjudicate-columns.js'),
+  ]);
   let config;
   try {
     config = loadConfig();
@@ -121,43 +120,14 @@ async function adjudicate(
   try {
     const adjudicator = llm.adjudicatorFromConfig(config, redis, engine.infoTypes);
     if (!adjudicator) return;
-    const budgetKey = `classify-cli:${randomUUID()}`;
-    const skipped = new Map<string, { count: number; message: string }>();
-    const todo = pending.filter(
-      ({ decision }) => decision.ambiguity !== null && decision.proposals.length > 0,
-    );
-    // A few requests at a time: the provider's rate limit, not the CLI, sets the pace.
-    const next = async (): Promise<void> => {
-      const column = todo.shift();
-      if (!column) return;
-      const { input, decision } = column;
-      const candidates = adjudicationCandidates(decision, engine.infoTypes);
-      const values = llm.prepareValues(input.values, config.llm.sendRawValues);
-      const dataType = input.dataType ?? 'text';
-      const signature = llm.columnSignature({
-        name: input.name,
-        dataType,
-        statistics: decision.statistics,
-        values,
-        candidates,
-        engineVersion: engine.version,
-      });
-      const outcome = await adjudicator.adjudicate(
-        {
-          signature,
-          column: { name: input.name, dataType, statistics: decision.statistics, values },
-          candidates,
-        },
-        budgetKey,
-      );
-      if (outcome.status === 'decided') column.decision = applyAdjudication(decision, outcome);
-      else {
-        const seen = skipped.get(outcome.why);
-        skipped.set(outcome.why, { count: (seen?.count ?? 0) + 1, message: outcome.message });
-      }
-      return next();
-    };
-    await Promise.all(Array.from({ length: 4 }, next));
+    const { decisions, skipped } = await adjudicateColumns({
+      adjudicator,
+      engine,
+      budgetKey: `classify-cli:${randomUUID()}`,
+      columns: pending,
+      sendRawValues: config.llm.sendRawValues,
+    });
+    decisions.forEach((decision, index) => (pending[index]!.decision = decision));
     if (skipped.size) {
       const why = [...skipped]
         .map(([reason, { count, message }]) => `${count} for ${reason} (${message})`)

@@ -1,8 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import {
-  CLASSIFIER_LIMITS,
-  INFO_TYPE_CATEGORIES,
-} from '../../core/classification/custom-classifier.js';
+import { CLASSIFIER_LIMITS } from '../../core/classification/custom-classifier.js';
+import { INFO_TYPE_CATEGORIES } from '../../core/classification/info-type.js';
 import { SENSITIVITY_LEVELS } from '../../core/permissions/vocabulary.js';
 import {
   bearer,

@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { INFO_TYPE_CATEGORIES } from '../../core/classification/custom-classifier.js';
+import { INFO_TYPE_CATEGORIES } from '../../core/classification/info-type.js';
 import { SENSITIVITY_LEVELS } from '../../core/permissions/vocabulary.js';
 import { bearer, commonErrors, json, problemContent } from '../openapi-common.js';
 

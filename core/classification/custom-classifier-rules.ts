@@ -1,5 +1,9 @@
 import { RE2JS, RE2JSException, RE2JSSyntaxException } from 're2js';
-import type { InfoTypeCategory, InfoTypeDefinition } from './info-type.js';
+import {
+  INFO_TYPE_CATEGORIES,
+  type InfoTypeCategory,
+  type InfoTypeDefinition,
+} from './info-type.js';
 import type { Sensitivity } from '../permissions/vocabulary.js';
 
 /**
@@ -74,32 +78,6 @@ export const DEFAULT_CONFIDENCE = 0.9;
  * NEW_INFO_TYPE_ID.test('EMPLOYEE_NUMBER'); // true
  */
 export const NEW_INFO_TYPE_ID = /^[A-Z][A-Z0-9_]{2,63}$/;
-
-/**
- * Every information type category, for request validation and the API document.
- *
- * @example
- * INFO_TYPE_CATEGORIES.includes('financial'); // true
- */
-export const INFO_TYPE_CATEGORIES = [
-  'pii',
-  'contact',
-  'demographic',
-  'financial',
-  'health',
-  'credential',
-  'government-id',
-  'location',
-  'network',
-  'device',
-  'organization',
-  'technical',
-] as const satisfies readonly InfoTypeCategory[];
-
-// Fails to compile when a category is added to `InfoTypeCategory` but not to the list.
-type Unlisted = Exclude<InfoTypeCategory, (typeof INFO_TYPE_CATEGORIES)[number]>;
-const everyCategoryListed: [Unlisted] extends [never] ? true : never = true;
-void everyCategoryListed;
 
 /** Errors past this many per list are summed up, so a huge bad list gives a short answer. */
 const ERRORS_PER_LIST = 10;

@@ -14,7 +14,6 @@ export {
   CLASSIFIER_LIMITS,
   DEFAULT_CONFIDENCE,
   DEFAULT_MIN_MATCH_RATIO,
-  INFO_TYPE_CATEGORIES,
   NEW_INFO_TYPE_ID,
   validateClassifier,
   validateClassifierPatterns,

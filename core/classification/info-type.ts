@@ -1,25 +1,29 @@
 import type { Sensitivity } from '../permissions/vocabulary.js';
 
 /**
- * What kind of data an information type is. Compliance packs select types by category
+ * What kinds of data an information type can be. Compliance packs select types by category
  * (GDPR: `pii`, `health`, `demographic`…; PCI DSS: `financial`).
  *
  * @example
- * const category: InfoTypeCategory = 'government-id';
+ * INFO_TYPE_CATEGORIES.includes('financial'); // true
  */
-export type InfoTypeCategory =
-  | 'pii'
-  | 'contact'
-  | 'demographic'
-  | 'financial'
-  | 'health'
-  | 'credential'
-  | 'government-id'
-  | 'location'
-  | 'network'
-  | 'device'
-  | 'organization'
-  | 'technical';
+export const INFO_TYPE_CATEGORIES = [
+  'pii',
+  'contact',
+  'demographic',
+  'financial',
+  'health',
+  'credential',
+  'government-id',
+  'location',
+  'network',
+  'device',
+  'organization',
+  'technical',
+] as const;
+
+/** @example const category: InfoTypeCategory = 'government-id'; */
+export type InfoTypeCategory = (typeof INFO_TYPE_CATEGORIES)[number];
 
 /**
  * The families a source's column type falls in; an information type lists the families that

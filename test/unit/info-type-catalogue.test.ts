@@ -1,22 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { BUILTIN_INFO_TYPES, infoTypeById } from '../../core/classification/catalogue/index.js';
-import type { ColumnStatistics, InfoTypeCategory } from '../../core/classification/info-type.js';
+import {
+  INFO_TYPE_CATEGORIES,
+  type ColumnStatistics,
+  type InfoTypeCategory,
+} from '../../core/classification/info-type.js';
 import { SENSITIVITY_LEVELS } from '../../core/permissions/vocabulary.js';
 
-const CATEGORIES: readonly InfoTypeCategory[] = [
-  'pii',
-  'contact',
-  'demographic',
-  'financial',
-  'health',
-  'credential',
-  'government-id',
-  'location',
-  'network',
-  'device',
-  'organization',
-  'technical',
-];
+const CATEGORIES: readonly InfoTypeCategory[] = INFO_TYPE_CATEGORIES;
 
 const REQUIRED_IDS = (
   'EMAIL_ADDRESS PHONE_NUMBER PERSON FIRST_NAME LAST_NAME CREDIT_CARD CARD_CVV CARD_EXPIRY ' +
