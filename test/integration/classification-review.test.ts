@@ -1,25 +1,7 @@
-import { randomUUID } from 'node:crypto';
-import pg from 'pg';
-import { NativeConnection, Worker } from '@temporalio/worker';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createActivities } from '../../activities/index.js';
-import { createLogger } from '../../infra/logger.js';
-import { createWorkerDeps } from '../../worker/worker-deps.js';
-import { bearer, createTestUser, login, type Send } from '../helpers/auth.js';
-import { startAuthApi, type AuthApi } from '../helpers/auth-api.js';
-import { withDatabase } from '../helpers/database-url.js';
-import { SOURCE_SQL } from '../helpers/scan-source-fixture.js';
-import { TEST_TUNING } from '../helpers/scan-harness.js';
-
-const call = (send: Send, method: string, path: string, token: string, body?: unknown) =>
-  send(path, {
-    method,
-    headers: {
-      ...bearer(token),
-      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bearer } from '../helpers/auth.js';
+import type { AuthApi } from '../helpers/auth-api.js';
+import { call, startScanApiWorld, type ScanApiWorld } from '../helpers/scan-api-world.js';
 
 interface Row {
   assetId: string;
@@ -38,13 +20,10 @@ interface Row {
  * re-evaluates what is still only suggested.
  */
 describe('classification review', () => {
+  let world: ScanApiWorld;
   let api: AuthApi;
-  let worker: Worker;
-  let running: Promise<void>;
-  let connection: NativeConnection | undefined;
-  let admin: pg.Client;
-  const sourceDb = `review_source_${randomUUID().slice(0, 8)}`;
-  const tokens = { steward: '', viewer: '', outsider: '' };
+  let tokens: ScanApiWorld['tokens'];
+  let sourceDb: string;
   let workspaceId: string;
   let otherWorkspaceId: string;
   let sourceId: string;
@@ -96,79 +75,13 @@ describe('classification review', () => {
     ).items;
 
   beforeAll(async () => {
-    api = await startAuthApi({ TEMPORAL_TASK_QUEUE: `review-${randomUUID()}` });
-    admin = new pg.Client({ connectionString: api.config.postgres.url });
-    await admin.connect();
-    await admin.query(`create database ${sourceDb}`);
-    const source = new pg.Client({
-      connectionString: withDatabase(api.config.postgres.url, sourceDb),
-    });
-    await source.connect();
-    await source.query(SOURCE_SQL);
-    await source.end();
-
-    const deps = await createWorkerDeps(
-      api.config,
-      createLogger(api.config, 'worker'),
-      api.database.db,
-      { redisKeyPrefix: api.redisKeyPrefix, tuning: TEST_TUNING },
-    );
-    worker = await Worker.create({
-      connection: (connection = await NativeConnection.connect({
-        address: api.config.temporal.address,
-      })),
-      namespace: api.config.temporal.namespace,
-      taskQueue: api.config.temporal.taskQueue,
-      workflowBundle: { codePath: inject('workflowBundlePath') },
-      activities: createActivities(deps),
-    });
-    running = worker.run();
-
-    const db = api.database.db;
-    const [ours, theirs] = await db
-      .insertInto('workspaces')
-      .values([
-        { slug: 'data', name: 'Data' },
-        { slug: 'other', name: 'Other' },
-      ])
-      .returning('id')
-      .execute();
-    workspaceId = ours!.id;
-    otherWorkspaceId = theirs!.id;
-    const users = {
-      steward: await createTestUser(db, { memberships: [{ workspaceId, role: 'data_steward' }] }),
-      viewer: await createTestUser(db, { memberships: [{ workspaceId, role: 'viewer' }] }),
-      outsider: await createTestUser(db, {
-        memberships: [{ workspaceId: otherWorkspaceId, role: 'admin' }],
-      }),
-    };
-    for (const role of Object.keys(users) as (keyof typeof users)[]) {
-      tokens[role] = (await login(api.send, users[role])).accessToken;
-    }
-    const url = new URL(api.config.postgres.url);
-    const created = await call(api.send, 'POST', '/api/v1/datasources', tokens.steward, {
-      workspaceId,
-      name: 'warehouse',
-      scanner: 'postgres',
-      config: {
-        host: url.hostname,
-        port: Number(url.port),
-        database: sourceDb,
-        user: decodeURIComponent(url.username),
-        password: decodeURIComponent(url.password),
-      },
-    });
-    expect(created.status).toBe(201);
-    sourceId = ((await created.json()) as { id: string }).id;
+    world = await startScanApiWorld('review');
+    ({ api, tokens, sourceDb, workspaceId, otherWorkspaceId } = world);
+    sourceId = await world.register('warehouse');
   });
 
   afterAll(async () => {
-    worker?.shutdown();
-    await running;
-    await connection?.close();
-    await api?.close();
-    await admin?.query(`drop database if exists ${sourceDb} with (force)`);
-    await admin?.end();
+    await world?.close();
   });
 
   it('a scan proposes types with evidence, counts them, and shows why in the catalog', async () => {

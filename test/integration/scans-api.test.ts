@@ -1,25 +1,7 @@
-import { randomUUID } from 'node:crypto';
-import pg from 'pg';
-import { NativeConnection, Worker } from '@temporalio/worker';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createActivities } from '../../activities/index.js';
-import { createLogger } from '../../infra/logger.js';
-import { createWorkerDeps } from '../../worker/worker-deps.js';
-import { bearer, createTestUser, login, type Send } from '../helpers/auth.js';
-import { startAuthApi, type AuthApi } from '../helpers/auth-api.js';
-import { withDatabase } from '../helpers/database-url.js';
-import { SOURCE_SQL } from '../helpers/scan-source-fixture.js';
-import { TEST_TUNING } from '../helpers/scan-harness.js';
-
-const call = (send: Send, method: string, path: string, token: string, body?: unknown) =>
-  send(path, {
-    method,
-    headers: {
-      ...bearer(token),
-      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bearer } from '../helpers/auth.js';
+import type { AuthApi } from '../helpers/auth-api.js';
+import { call, startScanApiWorld, type ScanApiWorld } from '../helpers/scan-api-world.js';
 
 interface ScanView {
   id: string;
@@ -32,95 +14,20 @@ interface ScanView {
 
 /** A steward registers a PostgreSQL source and scans it through the API and a real worker. */
 describe('scans API', () => {
+  let world: ScanApiWorld;
   let api: AuthApi;
-  let worker: Worker;
-  let running: Promise<void>;
-  let connection: NativeConnection | undefined;
-  let admin: pg.Client;
-  const sourceDb = `scan_api_source_${randomUUID().slice(0, 8)}`;
-  const tokens = { steward: '', viewer: '', outsider: '' };
-  let workspaceId: string;
+  let tokens: ScanApiWorld['tokens'];
 
   beforeAll(async () => {
-    api = await startAuthApi({ TEMPORAL_TASK_QUEUE: `scan-api-${randomUUID()}` });
-    admin = new pg.Client({ connectionString: api.config.postgres.url });
-    await admin.connect();
-    await admin.query(`create database ${sourceDb}`);
-    const source = new pg.Client({
-      connectionString: withDatabase(api.config.postgres.url, sourceDb),
-    });
-    await source.connect();
-    await source.query(SOURCE_SQL);
-    await source.end();
-
-    const deps = await createWorkerDeps(
-      api.config,
-      createLogger(api.config, 'worker'),
-      api.database.db,
-      {
-        redisKeyPrefix: api.redisKeyPrefix,
-        tuning: TEST_TUNING,
-      },
-    );
-    worker = await Worker.create({
-      connection: (connection = await NativeConnection.connect({
-        address: api.config.temporal.address,
-      })),
-      namespace: api.config.temporal.namespace,
-      taskQueue: api.config.temporal.taskQueue,
-      workflowBundle: { codePath: inject('workflowBundlePath') },
-      activities: createActivities(deps),
-    });
-    running = worker.run();
-
-    const db = api.database.db;
-    const [ours, theirs] = await db
-      .insertInto('workspaces')
-      .values([
-        { slug: 'data', name: 'Data' },
-        { slug: 'other', name: 'Other' },
-      ])
-      .returning('id')
-      .execute();
-    workspaceId = ours!.id;
-    const users = {
-      steward: await createTestUser(db, { memberships: [{ workspaceId, role: 'data_steward' }] }),
-      viewer: await createTestUser(db, { memberships: [{ workspaceId, role: 'viewer' }] }),
-      outsider: await createTestUser(db, {
-        memberships: [{ workspaceId: theirs!.id, role: 'admin' }],
-      }),
-    };
-    for (const role of Object.keys(users) as (keyof typeof users)[]) {
-      tokens[role] = (await login(api.send, users[role])).accessToken;
-    }
+    world = await startScanApiWorld('scan-api');
+    ({ api, tokens } = world);
   });
 
   afterAll(async () => {
-    worker?.shutdown();
-    await running;
-    await connection?.close();
-    await api?.close();
-    await admin?.query(`drop database if exists ${sourceDb} with (force)`);
-    await admin?.end();
+    await world?.close();
   });
 
-  const register = async (name: string, password: string) => {
-    const url = new URL(api.config.postgres.url);
-    const response = await call(api.send, 'POST', '/api/v1/datasources', tokens.steward, {
-      workspaceId,
-      name,
-      scanner: 'postgres',
-      config: {
-        host: url.hostname,
-        port: Number(url.port),
-        database: sourceDb,
-        user: decodeURIComponent(url.username),
-        password,
-      },
-    });
-    expect(response.status).toBe(201);
-    return ((await response.json()) as { id: string }).id;
-  };
+  const register = (name: string, password: string) => world.register(name, password);
 
   const waitForEnd = async (scanId: string): Promise<ScanView> => {
     const deadline = Date.now() + 60_000;

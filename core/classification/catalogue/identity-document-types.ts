@@ -10,6 +10,24 @@ import { isAuTfn, isInPan } from '../checks/world-ids.js';
 import type { InfoTypeDefinition } from '../info-type.js';
 import { atMostLength } from './shapes.js';
 
+// A US licence number is a driver's licence number: the two types share their names.
+const LICENSE_NAMES = [
+  'driver license',
+  'drivers license',
+  'driver licence',
+  'driving licence',
+  'driving license',
+  'dl number',
+  'dl no',
+  'dl num',
+  'dl lic',
+  'driver lic',
+  'driving lic',
+  'lic num',
+  'lic no',
+];
+const LICENSE_WEAK_NAMES = ['license number', 'licence number', 'license', 'licence', 'dl'];
+
 /**
  * US identity numbers, tax ids, passports, driving licences and vehicle identifiers.
  *
@@ -152,19 +170,7 @@ export const IDENTITY_DOCUMENT_TYPES: readonly InfoTypeDefinition[] = [
     description: "The number of a person's driving licence in any jurisdiction.",
     families: ['text', 'integer'],
     names: [
-      'driver license',
-      'drivers license',
-      'driver licence',
-      'driving licence',
-      'driving license',
-      'dl number',
-      'dl no',
-      'dl num',
-      'dl lic',
-      'driver lic',
-      'driving lic',
-      'lic num',
-      'lic no',
+      ...LICENSE_NAMES,
       'fuhrerschein',
       'fuhrerscheinnummer',
       'permis de conduire',
@@ -174,7 +180,7 @@ export const IDENTITY_DOCUMENT_TYPES: readonly InfoTypeDefinition[] = [
       'carteira de motorista',
       'rijbewijs',
     ],
-    weakNames: ['license number', 'licence number', 'license', 'licence', 'dl'],
+    weakNames: LICENSE_WEAK_NAMES,
     shape: atMostLength(24),
     minMatchRatio: 1,
   },
@@ -186,25 +192,8 @@ export const IDENTITY_DOCUMENT_TYPES: readonly InfoTypeDefinition[] = [
     sensitivity: 'restricted',
     description: "A driver's licence number in one of the common US state layouts.",
     families: ['text', 'integer'],
-    names: [
-      'us driver license',
-      'state driver license',
-      'dl state number',
-      'driver license',
-      'drivers license',
-      'driver licence',
-      'driving licence',
-      'driving license',
-      'dl number',
-      'dl no',
-      'dl num',
-      'dl lic',
-      'driver lic',
-      'driving lic',
-      'lic num',
-      'lic no',
-    ],
-    weakNames: ['license number', 'licence number', 'license', 'licence', 'dl'],
+    names: ['us driver license', 'state driver license', 'dl state number', ...LICENSE_NAMES],
+    weakNames: LICENSE_WEAK_NAMES,
     values: {
       method: 'pattern',
       describe: 'state layouts: letters and digits (weak)',
