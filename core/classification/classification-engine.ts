@@ -127,8 +127,18 @@ export function createClassificationEngine(options: EngineOptions = {}): Classif
   const minConfidence = (id: string) => thresholds[id]?.minConfidence ?? DEFAULT_MIN_CONFIDENCE;
   const nameIndex = compileNameIndex(
     infoTypes.flatMap((type) => [
-      ...type.names.map((phrase) => ({ key: type.id, phrase, weak: false })),
-      ...(type.weakNames ?? []).map((phrase) => ({ key: type.id, phrase, weak: true })),
+      ...type.names.map((phrase) => ({
+        key: type.id,
+        phrase,
+        weak: false,
+        categorical: type.category === 'demographic',
+      })),
+      ...(type.weakNames ?? []).map((phrase) => ({
+        key: type.id,
+        phrase,
+        weak: true,
+        categorical: type.category === 'demographic',
+      })),
     ]),
   );
 

@@ -52,6 +52,9 @@ const QUALIFIERS = new Set([
   'is',
   'has',
   'count',
+  'attempts',
+  'retries',
+  'failures',
   'cnt',
   'enabled',
   'disabled',
@@ -136,6 +139,9 @@ export function matchPhrase(words: readonly string[], phrase: string): 'exact' |
   return rest.every(isFiller) ? 'exact' : 'word';
 }
 
+// Qualifiers that name the category itself when the type is a set of categories.
+const CATEGORY_WORDS = new Set(['type', 'kind', 'category', 'status', 'group']);
+
 // Words that add nothing to what a column holds: `customer_email` is still an e-mail.
 const FILLERS = new Set(['the', 'of', 'col', 'column', 'field', 'value', 'val', 'str', 'txt']);
 const isFiller = (word: string) => FILLERS.has(word) || /^\d+$/.test(word);
@@ -160,6 +166,12 @@ export interface PhraseEntry {
   key: string;
   phrase: string;
   weak: boolean;
+  /**
+   * The type is a set of categories (gender, marital status): `gender_type` or
+   * `marital_status_kind` hold the category itself, so `type`, `kind` and `category` do not
+   * dismiss the name as they do for `phone_type`.
+   */
+  categorical?: boolean;
 }
 
 /**
@@ -217,7 +229,11 @@ export function compileNameIndex(entries: readonly PhraseEntry[]): {
       const hits = new Map<string, NameHit>();
       const consider = (phrase: CompiledPhrase, start: number, length: number) => {
         const rest = [...words.slice(0, start), ...words.slice(start + length)];
-        if (rest.some((word) => QUALIFIERS.has(word) && !phrase.parts.includes(word))) return;
+        const dismisses = (word: string) =>
+          QUALIFIERS.has(word) &&
+          !phrase.parts.includes(word) &&
+          !(phrase.categorical && CATEGORY_WORDS.has(word));
+        if (rest.some(dismisses)) return;
         const whole = rest.every(isFiller);
         const match = phrase.weak ? 'weak' : whole ? 'exact' : 'word';
         const rank = { exact: 4, word: 3, weak: 1 } as const;

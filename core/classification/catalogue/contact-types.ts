@@ -44,6 +44,7 @@ export const CONTACT_TYPES: readonly InfoTypeDefinition[] = [
     description: 'A landline or mobile telephone number at which a person can be called.',
     families: ['text', 'integer'],
     names: [
+      'phn',
       'phone',
       'telephone',
       'tel',

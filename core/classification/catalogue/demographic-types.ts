@@ -75,6 +75,9 @@ export const DEMOGRAPHIC_TYPES: readonly InfoTypeDefinition[] = [
     description: "A person's ethnic or racial origin, a GDPR special category.",
     families: ['text'],
     names: [
+      'ethnic',
+      'ethn',
+      'minority group',
       'ethnicity',
       'ethnic group',
       'ethnic origin',
@@ -173,6 +176,8 @@ export const DEMOGRAPHIC_TYPES: readonly InfoTypeDefinition[] = [
     description: 'A language a person speaks or prefers, which can hint at origin.',
     families: ['text'],
     names: [
+      'spoken lang',
+      'native lang',
       'native language',
       'mother tongue',
       'spoken language',

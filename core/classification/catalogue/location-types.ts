@@ -174,7 +174,8 @@ export const LOCATION_TYPES: readonly InfoTypeDefinition[] = [
     id: 'COUNTRY',
     label: 'Country',
     category: 'location',
-    sensitivity: 'internal',
+    // A country alone identifies nobody; beside a street and a city the address does.
+    sensitivity: 'public',
     description: 'A country or territory, by name or ISO 3166 code.',
     families: ['text'],
     names: [

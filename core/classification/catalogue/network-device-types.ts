@@ -1,5 +1,6 @@
 import { isUrl } from '../checks/contact.js';
 import {
+  hasUrlLayout,
   isDomainName,
   isIpAddress,
   isIpv4Address,
@@ -101,6 +102,7 @@ export const NETWORK_DEVICE_TYPES: readonly InfoTypeDefinition[] = [
     description: 'A web address, which can point to a personal page or carry identifiers.',
     families: ['text'],
     names: [
+      'web',
       'url',
       'uri',
       'link',
@@ -119,6 +121,11 @@ export const NETWORK_DEVICE_TYPES: readonly InfoTypeDefinition[] = [
     ],
     weakNames: ['href', 'page', 'site'],
     values: { method: 'parser', describe: 'URL with a scheme or www.', test: isUrl },
+    layout: {
+      method: 'pattern',
+      describe: 'a domain name and path without a scheme',
+      test: hasUrlLayout,
+    },
     minMatchRatio: 0.7,
   },
   {

@@ -132,6 +132,9 @@ export const PERSON_TYPES: readonly InfoTypeDefinition[] = [
     description: 'The day a person was born.',
     families: ['date', 'datetime', 'text'],
     names: [
+      'bday',
+      'birth dt',
+      'dob dt',
       'date of birth',
       'birth date',
       'birthdate',

@@ -40,6 +40,7 @@ export {
   isUkNino,
 } from './european-ids.js';
 export {
+  hasCardLayout,
   isAbaRoutingNumber,
   isCardExpiry,
   isCardNumber,
@@ -60,6 +61,7 @@ export {
 export { isBloodType, isIcd10Code, isIcd9Code, isMedicalTerm } from './medical-codes.js';
 export { isNationalId } from './national-ids.js';
 export {
+  hasUrlLayout,
   isDomainName,
   isIpAddress,
   isIpv4Address,

@@ -79,3 +79,17 @@ export function isDomainName(value: string): boolean {
   const tld = lower.slice(lower.lastIndexOf('.') + 1);
   return GENERIC_TLDS.has(tld) || (tld.length === 2 && ISO_COUNTRY_ALPHA2.has(tld.toUpperCase()));
 }
+
+/**
+ * A web address written without its scheme: a domain name, optionally followed by a path
+ * (`example.com/about`). Counts as a URL only beside a column name that says so.
+ *
+ * @example
+ * hasUrlLayout('example.com/about'); // true
+ * hasUrlLayout('about'); // false
+ */
+export function hasUrlLayout(value: string): boolean {
+  if (value.length < 4 || value.length > 2_048 || value.includes(' ')) return false;
+  const slash = value.indexOf('/');
+  return isDomainName(slash < 0 ? value : value.slice(0, slash));
+}
