@@ -164,7 +164,10 @@ function suggestedColumns(
     const dataset = item.dataset as DiscoveredDataset;
     return classification.columns.flatMap((column) => {
       const assetId = ids.get(columnFqn(dataset, column.name));
-      if (!assetId || column.kept) return [];
+      // Seen masked only (known sensitive): values could not be judged, so what earlier
+      // scans proposed stands.
+      const masked = column.statistics.examined === 0 && column.statistics.masked > 0;
+      if (!assetId || column.kept || masked) return [];
       return [{ assetId, suggestions: suggestionsOf(column) }];
     });
   });

@@ -1,5 +1,6 @@
 import { evaluateDatasetCompliance } from '../core/compliance/dataset-compliance.js';
-import { loadColumnDecisions } from '../db/queries/column-classifications.js';
+import { infoTypeById } from '../core/classification/catalogue/index.js';
+import { loadColumnDecisions, type ColumnDecisions } from '../db/queries/column-classifications.js';
 import { loadBatch, recordOutcomes, type ManifestItem } from '../db/queries/scan-manifest.js';
 import { loadScanRunContext } from '../db/queries/scan-run-updates.js';
 import { storedClassifications } from '../db/queries/catalog-upsert.js';
@@ -156,11 +157,19 @@ export function createScanClassifyActivities(deps: ScanActivityDeps) {
           column.input.name,
           adjudicated.decisions[index]!,
           decided.get(column.fqn),
-          engine.infoTypes,
+          (infoType) =>
+            (infoTypeById(infoType) ?? engine.infoTypes.find((type) => type.id === infoType))
+              ?.sensitivity,
           adjudicated.answered.has(index),
         ),
       );
-      const kept = await keepMaskedConclusions(deps, input.dataSourceId, pending, conclusions);
+      const kept = await keepMaskedConclusions(
+        deps,
+        input.dataSourceId,
+        pending,
+        conclusions,
+        decided,
+      );
       const byDataset = new Map<string, ColumnConclusion[]>();
       pending.forEach((column, index) => {
         const list = byDataset.get(column.item.fqn) ?? [];
@@ -225,6 +234,7 @@ async function keepMaskedConclusions(
   dataSourceId: string,
   pending: readonly { fqn: string }[],
   conclusions: readonly ColumnConclusion[],
+  decided: ReadonlyMap<string, ColumnDecisions>,
 ): Promise<Map<string, ColumnConclusion>> {
   const masked = pending
     .map((column, index) => ({ fqn: column.fqn, conclusion: conclusions[index]! }))
@@ -243,7 +253,10 @@ async function keepMaskedConclusions(
   for (const { fqn, conclusion } of masked) {
     const previous = stored.get(fqn);
     if (previous && typeof previous === 'object') {
-      kept.set(fqn, keptConclusion(conclusion, previous as Record<string, unknown>));
+      kept.set(
+        fqn,
+        keptConclusion(conclusion, previous as Record<string, unknown>, decided.get(fqn)),
+      );
     }
   }
   return kept;

@@ -1,5 +1,5 @@
 import type { ColumnDecision, Evidence, Proposal } from '../core/classification/column-decision.js';
-import type { ColumnStatistics, InfoTypeDefinition } from '../core/classification/info-type.js';
+import type { ColumnStatistics } from '../core/classification/info-type.js';
 import { maxSensitivity } from '../core/classification/sensitivity.js';
 import type { Sensitivity } from '../core/permissions/vocabulary.js';
 import type { ColumnDecisions, Suggestion } from '../db/queries/column-classifications.js';
@@ -53,13 +53,13 @@ export interface DatasetClassification {
  * when several are approved).
  *
  * @example
- * const conclusion = concludeColumn('email', decision, decisions.get(fqn), engine.infoTypes, adjudicated);
+ * const conclusion = concludeColumn('email', decision, decisions.get(fqn), (id) => infoTypeById(id)?.sensitivity, false);
  */
 export function concludeColumn(
   name: string,
   decision: ColumnDecision,
   decided: ColumnDecisions | undefined,
-  infoTypes: readonly InfoTypeDefinition[],
+  sensitivityOf: (infoType: string) => Sensitivity | undefined,
   adjudicated: boolean,
 ): ColumnConclusion {
   const proposals = decision.proposals.slice(0, KEPT_PROPOSALS);
@@ -81,8 +81,7 @@ export function concludeColumn(
     } | null = null;
     for (const entry of approved) {
       // A type that is no longer defined (a deleted custom classifier) stays confidential.
-      const sensitivity =
-        infoTypes.find((type) => type.id === entry.infoType)?.sensitivity ?? 'confidential';
+      const sensitivity = sensitivityOf(entry.infoType) ?? 'confidential';
       if (!best || maxSensitivity(best.sensitivity, sensitivity) !== best.sensitivity) {
         best = { infoType: entry.infoType, sensitivity, by: entry.decidedBy, at: entry.decidedAt };
       }
@@ -172,10 +171,33 @@ export function catalogSummary(conclusion: ColumnConclusion): Record<string, unk
     ambiguity: conclusion.ambiguity,
     adjudicated: conclusion.adjudicated,
     examined: conclusion.statistics.examined,
-    statistics: conclusion.statistics,
+    statistics: publicStatistics(conclusion.statistics),
     engineVersion: conclusion.engineVersion,
   };
 }
+
+/**
+ * The figures a catalog reader may see: counts and lengths, but not the smallest and largest
+ * number, which are sampled values themselves (a card number, a salary).
+ */
+function publicStatistics(
+  statistics: ColumnStatistics,
+): Omit<ColumnStatistics, 'minNumber' | 'maxNumber'> {
+  const visible: Partial<ColumnStatistics> = { ...statistics };
+  delete visible.minNumber;
+  delete visible.maxNumber;
+  return visible as Omit<ColumnStatistics, 'minNumber' | 'maxNumber'>;
+}
+
+// Ids the first rule classifier stored, before the catalogue: summaries keep them until the
+// column is judged again.
+const LEGACY_IDS: Readonly<Record<string, string>> = {
+  'card-number': 'CREDIT_CARD',
+  iban: 'IBAN_CODE',
+  'national-id': 'NATIONAL_ID',
+  email: 'EMAIL_ADDRESS',
+  phone: 'PHONE_NUMBER',
+};
 
 /**
  * The conclusion an earlier scan left in the catalog, for a column seen masked only now.
@@ -186,16 +208,36 @@ export function catalogSummary(conclusion: ColumnConclusion): Record<string, unk
 export function keptConclusion(
   fresh: ColumnConclusion,
   stored: Record<string, unknown>,
+  decided: ColumnDecisions | undefined,
 ): ColumnConclusion {
-  const sensitivity = (stored.sensitivity as Sensitivity | null | undefined) ?? null;
+  // Summaries of the first rule classifier: `{infoTypes: [{id}], suggestedSensitivity}`.
+  const legacy = Array.isArray(stored.infoTypes)
+    ? (stored.infoTypes as { id?: string }[])[0]?.id
+    : undefined;
+  let infoType =
+    typeof stored.infoType === 'string'
+      ? stored.infoType
+      : legacy
+        ? (LEGACY_IDS[legacy] ?? null)
+        : null;
+  let sensitivity =
+    (stored.sensitivity as Sensitivity | null | undefined) ??
+    (stored.suggestedSensitivity as Sensitivity | null | undefined) ??
+    null;
+  // A decision taken since the summary was written wins over it.
+  if (infoType !== null && decided?.rejected.has(infoType)) {
+    infoType = null;
+    sensitivity = null;
+  }
+  const summary = { ...stored, infoType, sensitivity, status: infoType ? 'suggested' : null };
   return {
     ...fresh,
-    infoType: (stored.infoType as string | null | undefined) ?? null,
-    status: (stored.status as ColumnConclusion['status'] | undefined) ?? null,
-    sensitive: stored.sensitive === true,
+    infoType,
+    status: infoType ? 'suggested' : null,
+    sensitive: sensitivity !== null && sensitivity !== 'public',
     sensitivity,
-    confidence: typeof stored.confidence === 'number' ? stored.confidence : 0,
+    confidence: infoType && typeof stored.confidence === 'number' ? stored.confidence : 0,
     kept: true,
-    summary: stored,
+    summary,
   };
 }

@@ -69,8 +69,8 @@ export function createScanSampleActivities(deps: ScanActivityDeps) {
         (item) => item.itemKind === 'dataset',
       );
       const datasets = items.map((item) => item.dataset as DiscoveredDataset);
-      // Suggestions of an older engine are worth a new look: those datasets are sampled
-      // again, their values unmasked, as on a first scan.
+      // Suggestions of an older engine are worth a new look: those datasets are sampled again
+      // even by an incremental scan (their known sensitive columns stay masked).
       const stale = await staleSuggestionDatasets(
         deps.db,
         input.dataSourceId,
@@ -80,11 +80,9 @@ export function createScanSampleActivities(deps: ScanActivityDeps) {
       const masked = await sensitiveColumns(
         deps.db,
         input.dataSourceId,
-        datasets
-          .filter((dataset) => !stale.has(dataset.fqn))
-          .flatMap((dataset) =>
-            dataset.columns.map((column) => formatFqn([...dataset.path, column.name])),
-          ),
+        datasets.flatMap((dataset) =>
+          dataset.columns.map((column) => formatFqn([...dataset.path, column.name])),
+        ),
       );
       const unchanged =
         run.mode === 'incremental'

@@ -3,7 +3,6 @@ import { OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { workspaceEngine } from '../../activities/workspace-engine.js';
 import { infoTypeById } from '../../core/classification/catalogue/index.js';
-import { SENSITIVITY_LEVELS, type Sensitivity } from '../../core/permissions/vocabulary.js';
 import { caslToKysely } from '../../db/casl-to-kysely.js';
 import {
   findClassification,
@@ -12,6 +11,7 @@ import {
   listReviewQueue,
   raiseSensitivity,
   recordDecision,
+  REVIEW_CURSOR_TIME,
   withdrawDecision,
   type ReviewedAsset,
 } from '../../db/queries/classification-review.js';
@@ -33,11 +33,10 @@ import {
 } from './classifications-schemas.js';
 
 const queueCursor = z.strictObject({
-  at: z.string().max(40),
+  at: z.string().regex(REVIEW_CURSOR_TIME),
   assetId: z.uuid(),
   infoType: z.string().max(64),
 });
-const rank = (level: Sensitivity) => SENSITIVITY_LEVELS.indexOf(level);
 
 /**
  * Reviewing classifications: stewards approve, reject or set a column's information type
@@ -81,9 +80,14 @@ export function classificationsRoutes({ db, logger }: ApiDeps) {
     if (options.mustExist && !before) {
       return problem(c, 404, { detail: `${params.infoType} was not proposed for this column.` });
     }
-    const level = await sensitivityOf(asset.workspaceId, params.infoType);
-    if (!level) return problem(c, 422, { detail: `Unknown information type ${params.infoType}.` });
-    const after = await db.transaction().execute(async (trx) => {
+    // Only an approval needs the type's level; a rejection of a type whose classifier has
+    // since been deleted still works.
+    const level =
+      status === 'approved' ? await sensitivityOf(asset.workspaceId, params.infoType) : null;
+    if (status === 'approved' && !level) {
+      return problem(c, 422, { detail: `Unknown information type ${params.infoType}.` });
+    }
+    const row = await db.transaction().execute(async (trx) => {
       await recordDecision(trx, {
         asset,
         infoType: params.infoType,
@@ -91,29 +95,27 @@ export function classificationsRoutes({ db, logger }: ApiDeps) {
         userId: c.var.actor.userId,
         note: options.note,
       });
-      const sensitivity =
-        status === 'approved' ? await raiseSensitivity(trx, asset, level, rank) : asset.sensitivity;
-      const row = await findClassification(trx, asset.id, params.infoType);
-      return { row: row!, sensitivity };
+      const sensitivity = level ? await raiseSensitivity(trx, asset, level) : asset.sensitivity;
+      await audit(c, trx, {
+        action: status === 'approved' ? 'classification.approve' : 'classification.reject',
+        objectType: 'catalog-asset',
+        objectId: asset.id,
+        workspaceId: asset.workspaceId,
+        before: {
+          infoType: params.infoType,
+          status: before?.status ?? null,
+          sensitivity: asset.sensitivity,
+        },
+        after: {
+          infoType: params.infoType,
+          status,
+          sensitivity,
+          ...(options.note ? { note: options.note } : {}),
+        },
+      });
+      return (await findClassification(trx, asset.id, params.infoType))!;
     });
-    await audit(c, db, {
-      action: status === 'approved' ? 'classification.approve' : 'classification.reject',
-      objectType: 'catalog-asset',
-      objectId: asset.id,
-      workspaceId: asset.workspaceId,
-      before: {
-        infoType: params.infoType,
-        status: before?.status ?? null,
-        sensitivity: asset.sensitivity,
-      },
-      after: {
-        infoType: params.infoType,
-        status,
-        sensitivity: after.sensitivity,
-        ...(options.note ? { note: options.note } : {}),
-      },
-    });
-    return c.json(after.row, 200);
+    return c.json(row, 200);
   };
 
   // The body is optional: an empty POST decides without a note.
@@ -142,17 +144,21 @@ export function classificationsRoutes({ db, logger }: ApiDeps) {
   app.openapi(withdrawClassificationRoute, async (c) => {
     const params = c.req.valid('param');
     const asset = await column(c, params.id, 'approve');
-    const before = await findClassification(db, asset.id, params.infoType);
-    const withdrawn = await withdrawDecision(db, asset.id, params.infoType);
-    if (!withdrawn) return problem(c, 404, { detail: `No decision on ${params.infoType}.` });
-    await audit(c, db, {
-      action: 'classification.withdraw',
-      objectType: 'catalog-asset',
-      objectId: asset.id,
-      workspaceId: asset.workspaceId,
-      before: { infoType: params.infoType, status: before?.status ?? null },
-      after: null,
+    if (asset.kind !== 'column') return notColumn(c, asset) as never;
+    const withdrawn = await db.transaction().execute(async (trx) => {
+      const before = await findClassification(trx, asset.id, params.infoType);
+      if (!(await withdrawDecision(trx, asset.id, params.infoType))) return false;
+      await audit(c, trx, {
+        action: 'classification.withdraw',
+        objectType: 'catalog-asset',
+        objectId: asset.id,
+        workspaceId: asset.workspaceId,
+        before: { infoType: params.infoType, status: before?.status ?? null },
+        after: null,
+      });
+      return true;
     });
+    if (!withdrawn) return problem(c, 404, { detail: `No decision on ${params.infoType}.` });
     return c.body(null, 204);
   });
 

@@ -86,10 +86,9 @@ const METHODS: Record<ValueMethod, { weight: number; support: number; contradict
 const NAME_SCORES = { exact: 0.8, word: 0.65, weak: 0.3 } as const;
 const CUSTOM_NAME_SCORE = 0.75;
 const DEFAULT_MIN_CONFIDENCE = 0.5;
-/** Types none of whose first distinct values match are dropped (see `candidateCounts`). */
-const PRUNE_AFTER = 8;
 /** The most a `valuesNeedName` type gets from values alone: under any acceptance threshold. */
 const VALUES_WITHOUT_NAME = 0.45;
+const MIN_THRESHOLD = 0.01;
 /** What a layout without check digits is worth beside a telling name. */
 const LAYOUT_WEIGHT = 0.5;
 /** How much of its match ratio a type needs when a weak name phrase hints at it. */
@@ -201,10 +200,9 @@ export function createClassificationEngine(options: EngineOptions = {}): Classif
 /**
  * Matching values per type, counted over distinct values, each check run once per value
  * even when several types share it (a fax number is checked as a phone number). Types the
- * name does not suggest are dropped as soon as they cannot pass their threshold: when none
- * of the first `PRUNE_AFTER` distinct values matched, or when too few values are left for
- * the ratio to reach it. Checking every type on every value would cost most of the engine's
- * time; a dropped type is not proposed at all.
+ * name does not suggest are dropped as soon as too few values are left for their ratio to
+ * reach the threshold, whatever the order of the values: checking every type on every value
+ * would cost most of the engine's time, and a type that cannot pass is not proposed at all.
  */
 function candidateCounts(
   candidates: readonly InfoTypeDefinition[],
@@ -234,17 +232,12 @@ function candidateCounts(
     if (type.layout && suggested) join(type.layout.test, layoutKey(type), 0);
   }
   let live = [...groups.values()];
-  let seen = 0;
   let left = examined;
   for (const [text, count] of distinct) {
     for (const group of live) if (group.test(text)) group.matched += count;
-    seen += 1;
     left -= count;
     live = live.filter(
-      (group) =>
-        group.floor === 0 ||
-        ((seen < PRUNE_AFTER || group.matched > 0) &&
-          (group.matched + left) / examined >= group.floor),
+      (group) => group.floor === 0 || (group.matched + left) / examined >= group.floor,
     );
     if (live.length === 0) break;
   }
@@ -291,7 +284,8 @@ function builtinProposal(
       : name
         ? WEAK_NAME_THRESHOLD
         : 1;
-  const threshold = round(minMatchRatio * factor);
+  // A ratio of 0 would accept a column without one matching value; 1 % is the least.
+  const threshold = Math.max(MIN_THRESHOLD, round(minMatchRatio * factor));
   // In a sparse column (mostly nulls) every real value counts: one valid SSN among a
   // hundred nulls is as telling as a full column of them.
   const sparse = matched === examined && statistics.nulls >= SPARSE_NULLS * examined;

@@ -1,4 +1,5 @@
 import { sql, type Expression, type Kysely, type SqlBool } from 'kysely';
+import { SENSITIVITY_LEVELS } from '../../core/permissions/vocabulary.js';
 import { keysetPage, type Page, type PageRequest } from '../keyset-page.js';
 import type {
   ClassificationSource,
@@ -160,8 +161,14 @@ export interface ReviewFilter {
   infoType?: string;
 }
 
-/** The queue's key: newest change first. */
+/**
+ * The queue's key: newest change first. The time travels as text with its microseconds: a
+ * JavaScript Date keeps milliseconds, and every row of one scan shares its `now()`.
+ */
 export type ReviewCursor = { at: string; assetId: string; infoType: string };
+
+/** The `at` of a review cursor, as `listReviewQueue` writes it. */
+export const REVIEW_CURSOR_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
 
 /**
  * The review queue: classifications of the columns the caller may read, newest first.
@@ -174,15 +181,20 @@ export async function listReviewQueue(
   filter: ReviewFilter,
   page: PageRequest<ReviewCursor>,
 ): Promise<Page<ClassificationRow>> {
-  return keysetPage({
+  return keysetPage<ClassificationRow & { updatedKey: string }, ReviewCursor>({
     limit: page.limit,
     after: page.after,
-    cursorOf: (row) => ({ at: row.updatedAt, assetId: row.assetId, infoType: row.infoType }),
+    cursorOf: (row) => ({ at: row.updatedKey, assetId: row.assetId, infoType: row.infoType }),
     fetch: async ({ limit, after }) => {
       let query = db
         .selectFrom('column_classifications as c')
         .innerJoin('catalog_assets', 'catalog_assets.id', 'c.asset_id')
         .select(rowColumns)
+        .select(
+          sql<string>`to_char(c.updated_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`.as(
+            'updatedKey',
+          ),
+        )
         .where(filter.visibleTo)
         .where('catalog_assets.deleted_at', 'is', null);
       if (filter.workspaceId) query = query.where('c.workspace_id', '=', filter.workspaceId);
@@ -200,9 +212,12 @@ export async function listReviewQueue(
         .orderBy('c.info_type', 'desc')
         .limit(limit)
         .execute();
-      return rows.map(toRow);
+      return rows.map((row) => ({ ...toRow(row), updatedKey: row.updatedKey }));
     },
-  });
+  }).then((page) => ({
+    ...page,
+    items: page.items.map(({ updatedKey: _key, ...row }) => row),
+  }));
 }
 
 /**
@@ -292,19 +307,29 @@ export async function withdrawDecision(
  * stricter choice stands) and moves its version when it changed. Returns the new level.
  *
  * @example
- * await raiseSensitivity(trx, asset, 'restricted');
+ * await raiseSensitivity(trx, asset, 'restricted'); // 'restricted', or what it already was
  */
 export async function raiseSensitivity(
   db: Db,
   asset: ReviewedAsset,
   level: Sensitivity,
-  rank: (level: Sensitivity) => number,
 ): Promise<Sensitivity> {
-  if (rank(level) <= rank(asset.sensitivity)) return asset.sensitivity;
-  await db
+  // The comparison is in the statement: two approvals at once never lower the level.
+  const levels = [...SENSITIVITY_LEVELS];
+  const row = await db
     .updateTable('catalog_assets')
     .set({ sensitivity: level, version: sql`version + 1`, updated_at: sql`now()` })
     .where('id', '=', asset.id)
-    .execute();
-  return level;
+    .where(
+      sql<boolean>`array_position(${levels}::text[], sensitivity) < array_position(${levels}::text[], ${level}::text)`,
+    )
+    .returning('sensitivity')
+    .executeTakeFirst();
+  if (row) return row.sensitivity;
+  const current = await db
+    .selectFrom('catalog_assets')
+    .select('sensitivity')
+    .where('id', '=', asset.id)
+    .executeTakeFirst();
+  return current?.sensitivity ?? asset.sensitivity;
 }

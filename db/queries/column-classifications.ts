@@ -123,8 +123,8 @@ export async function replaceSuggestions(
 }
 
 /**
- * Those of the datasets whose columns still carry suggestions from another engine version:
- * an incremental rescan samples them again even when their structure did not change.
+ * Those of the datasets whose unmasked columns still carry suggestions from another engine
+ * version: an incremental rescan samples them again even when their structure did not change.
  *
  * @example
  * const stale = await staleSuggestionDatasets(db, dataSourceId, ['shop.public.users'], ENGINE_VERSION);
@@ -144,6 +144,8 @@ export async function staleSuggestionDatasets(
     .distinct()
     .where('c.data_source_id', '=', dataSourceId)
     .where('c.status', '=', 'suggested')
+    // Masked columns cannot be judged again from their values: their conclusion stands.
+    .where('a.sensitivity', 'in', ['public', 'internal'])
     .where(sql<boolean>`d.fqn = any(${[...datasetFqns]}::text[])`)
     .where((eb) =>
       eb.or([eb('c.engine_version', 'is', null), eb('c.engine_version', '!=', engineVersion)]),

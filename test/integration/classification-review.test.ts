@@ -205,6 +205,25 @@ describe('classification review', () => {
       'EMAIL_ADDRESS',
       'MEDICAL_TERM',
     ]);
+    // Paging walks every row exactly once, though a scan writes them all at the same instant.
+    const all = await get<{ items: Row[] }>(
+      `/api/v1/classifications?workspaceId=${workspaceId}&limit=200`,
+    );
+    const paged: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { items: Row[]; nextCursor: string | null } = await get(
+        `/api/v1/classifications?workspaceId=${workspaceId}&limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+      );
+      paged.push(...page.items.map((row) => `${row.assetId}/${row.infoType}`));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(paged).toEqual(all.items.map((row) => `${row.assetId}/${row.infoType}`));
+    expect(paged.length).toBeGreaterThan(5);
+    const forged = await api.send('/api/v1/classifications?cursor=eyJhdCI6Im5vdC1hLXRpbWUifQ', {
+      headers: bearer(tokens.steward),
+    });
+    expect(forged.status).toBe(400);
     const theirs = await get<{ items: Row[] }>('/api/v1/classifications', tokens.outsider);
     expect(theirs.items).toEqual([]);
   });
@@ -233,17 +252,21 @@ describe('classification review', () => {
       status: 'approved',
     });
 
-    // Suggestions from an older engine are looked at again even by an incremental scan.
+    // Suggestions from an older engine are looked at again even by an incremental scan;
+    // masked (known sensitive) columns keep theirs, since their values cannot be judged.
+    const customer = await assetId(`${sourceDb}.sales.orders.customer_id`);
     const ssn = await assetId(`${sourceDb}.hr.employees.ssn`);
     await api.database.db
       .updateTable('column_classifications')
       .set({ engine_version: '0.0.1' })
-      .where('asset_id', '=', ssn)
+      .where('asset_id', 'in', [customer, ssn])
       .execute();
     await scan('incremental');
-    const after = await classificationsOf(`${sourceDb}.hr.employees.ssn`);
-    expect(after[0]).toMatchObject({ infoType: 'US_SSN', status: 'suggested' });
+    const after = await classificationsOf(`${sourceDb}.sales.orders.customer_id`);
+    expect(after[0]).toMatchObject({ infoType: 'GENERIC_ID', status: 'suggested' });
     expect(after.every((row) => row.engineVersion !== '0.0.1')).toBe(true);
+    const masked = await classificationsOf(`${sourceDb}.hr.employees.ssn`);
+    expect(masked[0]).toMatchObject({ infoType: 'US_SSN', engineVersion: '0.0.1' });
   });
 
   it('withdrawing a decision makes a proposal suggested again', async () => {

@@ -129,6 +129,25 @@ describe('decisions and evidence', () => {
     );
   });
 
+  it('does not depend on where the matching values stand', () => {
+    const junk = Array.from({ length: 8 }, (_, i) => `junk${i}`);
+    const first = classify('c4', [...junk, ...emails.slice(0, 20)]);
+    const last = classify('c4', [...emails.slice(0, 20), ...junk]);
+    expect(first.infoType).toBe('EMAIL_ADDRESS');
+    expect(last).toEqual(first);
+  });
+
+  it('a threshold of 0 still needs a matching value and keeps name evidence', () => {
+    const zero = createClassificationEngine({
+      thresholds: { EMAIL_ADDRESS: { minMatchRatio: 0 } },
+    });
+    const named = zero.classify({ name: 'email', values: ['abc', 'def', 'ghi'] });
+    expect(named.proposals.find((p) => p.infoType === 'EMAIL_ADDRESS')?.confidence).toBeGreaterThan(
+      0,
+    );
+    expect(zero.classify({ name: 'c5', values: ['abc', 'def', 'ghi'] }).infoType).toBeNull();
+  });
+
   it('a rejected type is never proposed', () => {
     const decision = engine.classify(
       { name: 'email', values: emails },
