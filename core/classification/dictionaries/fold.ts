@@ -15,6 +15,17 @@ const MAX_TERM_LENGTH = 80;
  * foldTerm('Straße'); // 'strasse'
  */
 export function foldTerm(value: string): string {
+  // The engine runs every dictionary check on one value before the next: fold it once.
+  if (value === lastValue) return lastFolded;
+  lastValue = value;
+  lastFolded = fold(value);
+  return lastFolded;
+}
+
+let lastValue = '';
+let lastFolded = '';
+
+function fold(value: string): string {
   let text = value.toLowerCase();
   // NFD is the costly step; most values are plain ASCII and skip it.
   if (!/^[\x20-\x7e]*$/.test(text)) {
@@ -61,8 +72,15 @@ export function hasTerm(set: ReadonlySet<string>, value: string): boolean {
  * @example
  * foldedWords('12 Rue de la Paix', 200); // ['12', 'rue', 'de', 'la', 'paix']
  */
-export function foldedWords(value: string, maxLength: number): string[] {
+export function foldedWords(value: string, maxLength: number): readonly string[] {
   if (value.length === 0 || value.length > maxLength) return [];
+  if (value === lastWordsValue) return lastWords;
   const folded = foldTerm(value.replace(/[,;:()'"&]/g, ' '));
-  return folded === '' ? [] : folded.split(' ');
+  lastWordsValue = value;
+  lastWords = folded === '' ? [] : folded.split(' ');
+  return lastWords;
 }
+
+// Name, street and company checks split the same value one after the other.
+let lastWordsValue = '';
+let lastWords: readonly string[] = [];
