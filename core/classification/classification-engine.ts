@@ -89,6 +89,11 @@ const DEFAULT_MIN_CONFIDENCE = 0.5;
 /** The most a `valuesNeedName` type gets from values alone: under any acceptance threshold. */
 const VALUES_WITHOUT_NAME = 0.45;
 const MIN_THRESHOLD = 0.01;
+/**
+ * Distinct values the checks look at per column: a share estimated from 48 values is as
+ * good as one from 100, at half the cost (a phone number parse takes ~30 µs).
+ */
+const MAX_CHECKED_DISTINCT = 48;
 /** What a layout without check digits is worth beside a telling name. */
 const LAYOUT_WEIGHT = 0.5;
 /** How much of its match ratio a type needs when a weak name phrase hints at it. */
@@ -164,11 +169,12 @@ export function createClassificationEngine(options: EngineOptions = {}): Classif
       const checked = plainNumbers
         ? candidates.filter((type) => !type.numbersNeedName || named.get(type.id) !== null)
         : candidates;
+      const { values: checkedValues, examined } = valuesToCheck(distinct);
       const counts = candidateCounts(
         checked,
         named,
-        distinct,
-        statistics.examined,
+        checkedValues,
+        examined,
         (type) => thresholds[type.id]?.minMatchRatio ?? type.minMatchRatio,
       );
 
@@ -179,7 +185,7 @@ export function createClassificationEngine(options: EngineOptions = {}): Classif
           type,
           named.get(type.id) ?? null,
           counts,
-          statistics,
+          { ...statistics, examined },
           ratio,
         );
         if (proposal) proposals.set(type.id, proposal);
@@ -195,6 +201,28 @@ export function createClassificationEngine(options: EngineOptions = {}): Classif
       return decide(ranked, statistics, minConfidence, byId);
     },
   };
+}
+
+/**
+ * The distinct values the built-in checks run on: all of them, or for a column of many
+ * different values the `MAX_CHECKED_DISTINCT` most frequent (ties by value, so the choice
+ * does not depend on the order of the sample). Ratios and the evidence's `examined` count
+ * the occurrences of those values.
+ */
+function valuesToCheck(distinct: ReadonlyMap<string, number>): {
+  values: ReadonlyMap<string, number>;
+  examined: number;
+} {
+  let examined = 0;
+  if (distinct.size <= MAX_CHECKED_DISTINCT) {
+    for (const count of distinct.values()) examined += count;
+    return { values: distinct, examined };
+  }
+  const chosen = [...distinct]
+    .sort(([a, x], [b, y]) => y - x || (a < b ? -1 : a > b ? 1 : 0))
+    .slice(0, MAX_CHECKED_DISTINCT);
+  for (const [, count] of chosen) examined += count;
+  return { values: new Map(chosen), examined };
 }
 
 /**

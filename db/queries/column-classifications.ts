@@ -91,13 +91,17 @@ export async function replaceSuggestions(
     })),
   );
   const assetIds = columns.map((column) => column.assetId);
+  // An uncorrelated NOT IN is hashed once: a correlated NOT EXISTS would expand the JSON
+  // for every row it looks at.
   await sql`
     delete from column_classifications c
      where c.asset_id = any(${assetIds}::uuid[])
        and c.status = 'suggested'
-       and not exists (
-         select 1 from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(asset_id uuid, info_type text)
-          where r.asset_id = c.asset_id and r.info_type = c.info_type)`.execute(db);
+       and (c.asset_id, c.info_type) not in (
+         select r.asset_id, r.info_type
+           from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(asset_id uuid, info_type text))`.execute(
+    db,
+  );
   if (rows.length === 0) return;
   await sql`
     insert into column_classifications

@@ -73,7 +73,7 @@ export const CONTACT_TYPES: readonly InfoTypeDefinition[] = [
     values: {
       method: 'parser',
       describe: 'number valid in its numbering plan (libphonenumber)',
-      test: (value) => isPhoneNumber(value),
+      test: isPhoneNumber,
     },
     minMatchRatio: 0.7,
   },
@@ -89,7 +89,7 @@ export const CONTACT_TYPES: readonly InfoTypeDefinition[] = [
     values: {
       method: 'parser',
       describe: 'number valid in its numbering plan (libphonenumber)',
-      test: (value) => isPhoneNumber(value),
+      test: isPhoneNumber,
     },
     minMatchRatio: 0.7,
     refines: ['PHONE_NUMBER'],
