@@ -5,7 +5,7 @@ import type { Sensitivity } from '../core/permissions/vocabulary.js';
 import type { ColumnDecisions, Suggestion } from '../db/queries/column-classifications.js';
 
 /** Proposals kept per column: the accepted one and its closest alternatives. */
-const KEPT_PROPOSALS = 5;
+const KEPT_PROPOSALS = 3;
 /** Proposals under this confidence are not worth a steward's review. */
 const SUGGEST_FROM = 0.3;
 
@@ -178,15 +178,12 @@ export function catalogSummary(conclusion: ColumnConclusion): Record<string, unk
 
 /**
  * The figures a catalog reader may see: counts and lengths, but not the smallest and largest
- * number, which are sampled values themselves (a card number, a salary).
+ * number, which are sampled values themselves (a card number, a salary). Kept short: every
+ * column asset carries it.
  */
-function publicStatistics(
-  statistics: ColumnStatistics,
-): Omit<ColumnStatistics, 'minNumber' | 'maxNumber'> {
-  const visible: Partial<ColumnStatistics> = { ...statistics };
-  delete visible.minNumber;
-  delete visible.maxNumber;
-  return visible as Omit<ColumnStatistics, 'minNumber' | 'maxNumber'>;
+function publicStatistics(statistics: ColumnStatistics): Partial<ColumnStatistics> {
+  const { observed, nulls, masked, examined, distinct, minLength, maxLength } = statistics;
+  return { observed, nulls, masked, examined, distinct, minLength, maxLength };
 }
 
 // Ids the first rule classifier stored, before the catalogue: summaries keep them until the
