@@ -5,6 +5,7 @@ import { workspaceEngine } from '../../activities/workspace-engine.js';
 import { infoTypeById } from '../../core/classification/catalogue/index.js';
 import { caslToKysely } from '../../db/casl-to-kysely.js';
 import {
+  applyDecisionToSummary,
   findClassification,
   findColumnAsset,
   listAssetClassifications,
@@ -96,6 +97,12 @@ export function classificationsRoutes({ db, logger }: ApiDeps) {
         note: options.note,
       });
       const sensitivity = level ? await raiseSensitivity(trx, asset, level) : asset.sensitivity;
+      await applyDecisionToSummary(trx, asset.id, {
+        infoType: params.infoType,
+        status,
+        sensitivity: level ?? null,
+        by: c.var.actor.userId,
+      });
       await audit(c, trx, {
         action: status === 'approved' ? 'classification.approve' : 'classification.reject',
         objectType: 'catalog-asset',

@@ -333,3 +333,45 @@ export async function raiseSensitivity(
     .executeTakeFirst();
   return current?.sensitivity ?? asset.sensitivity;
 }
+
+/**
+ * Brings a column's catalog summary (`properties.classification`) in line with a decision at
+ * once, rather than at the next scan: an approved type becomes the column's type with the
+ * steward as its evidence; rejecting the column's current type clears it. Moves the asset's
+ * version when the summary changed.
+ *
+ * @example
+ * await applyDecisionToSummary(trx, assetId, { infoType: 'EMAIL_ADDRESS', status: 'approved', sensitivity: 'confidential', by: userId });
+ */
+export async function applyDecisionToSummary(
+  db: Db,
+  assetId: string,
+  decision: {
+    infoType: string;
+    status: 'approved' | 'rejected';
+    sensitivity: Sensitivity | null;
+    by: string | null;
+  },
+): Promise<void> {
+  const summary =
+    decision.status === 'approved'
+      ? sql`coalesce(properties -> 'classification', '{}'::jsonb) || jsonb_build_object(
+            'infoType', ${decision.infoType}::text, 'status', 'approved',
+            'sensitive', ${decision.sensitivity !== 'public'}::boolean,
+            'sensitivity', ${decision.sensitivity}::text, 'confidence', 1,
+            'evidence', jsonb_build_array(jsonb_build_object(
+              'detector', 'steward', 'status', 'approved', 'by', ${decision.by}::text,
+              'at', to_char(now() at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))))`
+      : sql`(properties -> 'classification') || jsonb_build_object(
+            'infoType', null, 'status', null, 'sensitive', false, 'sensitivity', null,
+            'confidence', 0)`;
+  await sql`
+    update catalog_assets
+       set properties = jsonb_set(properties, '{classification}', ${summary}),
+           version = version + 1,
+           updated_at = now()
+     where id = ${assetId}::uuid
+       and (${decision.status} = 'approved'
+            or properties -> 'classification' ->> 'infoType' = ${decision.infoType})
+       and (properties -> 'classification') is distinct from ${summary}`.execute(db);
+}

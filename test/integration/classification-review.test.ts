@@ -193,10 +193,25 @@ describe('classification review', () => {
     ]);
     const noteAsset = await api.database.db
       .selectFrom('catalog_assets')
-      .select('sensitivity')
+      .select(['sensitivity', 'properties'])
       .where('id', '=', note)
       .executeTakeFirstOrThrow();
     expect(noteAsset.sensitivity).toBe('restricted');
+    // The catalog shows the decision at once, with the steward as its evidence.
+    expect((noteAsset.properties as { classification: unknown }).classification).toMatchObject({
+      infoType: 'MEDICAL_TERM',
+      status: 'approved',
+      evidence: [{ detector: 'steward', status: 'approved' }],
+    });
+    const phoneAsset = await api.database.db
+      .selectFrom('catalog_assets')
+      .select('properties')
+      .where('id', '=', phone)
+      .executeTakeFirstOrThrow();
+    expect((phoneAsset.properties as { classification: unknown }).classification).toMatchObject({
+      infoType: null,
+      sensitive: false,
+    });
 
     const queue = await get<{ items: Row[] }>(
       `/api/v1/classifications?workspaceId=${workspaceId}&status=approved`,
