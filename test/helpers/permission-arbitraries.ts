@@ -4,7 +4,7 @@ import { sql, type Expression, type Kysely, type SqlBool } from 'kysely';
 import type { Actor } from '../../core/permissions/ability-types.js';
 import { ROLES, SENSITIVITY_LEVELS } from '../../core/permissions/vocabulary.js';
 import type { Database } from '../../db/schema.js';
-import type { PermissionWorld, SubjectRow } from './permission-fixtures.js';
+import { subjectRowsOf, type PermissionWorld, type SubjectRow } from './permission-fixtures.js';
 import type { FilteredSubject } from './random-rules.js';
 
 /** How many workspaces and users each generated world has; rows point into these pools. */
@@ -168,46 +168,17 @@ export async function insertRows(
         .execute(),
     rows.audit.length,
   );
-  const workspaceOfSource = new Map(sources.map((s) => [s.id, s.workspace_id]));
   const world: PermissionWorld = {
     actors: [],
-    Workspace: workspaces.map((id) => ({ key: id, id })),
-    User: users.map((id) => ({ key: id, id })),
-    Membership: memberships.map((m) => ({
-      key: `${m.workspace_id}:${m.user_id}`,
-      workspaceId: m.workspace_id,
-      userId: m.user_id,
-      role: m.role,
-    })),
-    DataSource: sources.map((s) => ({
-      key: s.id,
-      id: s.id,
-      workspaceId: s.workspace_id,
-      createdBy: s.created_by,
-      name: s.name,
-      scanner: s.scanner,
-    })),
-    ScanRun: runs.map((r) => ({
-      key: r.id,
-      id: r.id,
-      workspaceId: workspaceOfSource.get(r.data_source_id),
-      dataSourceId: r.data_source_id,
-      requestedBy: r.requested_by,
-    })),
-    CatalogAsset: assets.map((a) => ({
-      key: a.id,
-      id: a.id,
-      workspaceId: a.workspace_id,
-      dataSourceId: a.data_source_id,
-      kind: a.kind,
-      sensitivity: a.sensitivity,
-    })),
-    AuditLog: audit.map((e) => ({
-      key: e.id,
-      id: e.id,
-      workspaceId: e.workspace_id,
-      actorUserId: e.actor_user_id,
-    })),
+    ...subjectRowsOf({
+      workspaceIds: workspaces,
+      userIds: users,
+      memberships,
+      sources,
+      runs,
+      assets,
+      audit,
+    }),
   };
   return {
     world,

@@ -115,7 +115,6 @@ export async function seedPermissionWorld(
     .returning(['id', 'workspace_id', 'actor_user_id'])
     .execute();
 
-  const workspaceOf = new Map(sources.map((s) => [s.id, s.workspace_id]));
   return {
     actors: users.map((user) => ({
       userId: user.id,
@@ -124,8 +123,59 @@ export async function seedPermissionWorld(
         .filter((m) => m.user_id === user.id)
         .map((m) => ({ workspaceId: m.workspace_id, role: m.role })),
     })),
-    Workspace: workspaces.map((w) => ({ key: w.id, id: w.id })),
-    User: userIds.map((id) => ({ key: id, id })),
+    ...subjectRowsOf({
+      workspaceIds: workspaces.map((w) => w.id),
+      userIds,
+      memberships,
+      sources,
+      runs,
+      assets,
+      audit,
+    }),
+  };
+}
+
+/**
+ * Inserted rows of a permission world, as the database returned them.
+ *
+ * @example
+ * const rows: InsertedRows = { workspaceIds, userIds, memberships, sources, runs, assets, audit };
+ */
+export interface InsertedRows {
+  workspaceIds: readonly string[];
+  userIds: readonly string[];
+  memberships: readonly { workspace_id: string; user_id: string; role: string }[];
+  sources: readonly {
+    id: string;
+    workspace_id: string;
+    created_by: string | null;
+    name: string;
+    scanner: string;
+  }[];
+  runs: readonly { id: string; data_source_id: string; requested_by: string | null }[];
+  assets: readonly {
+    id: string;
+    workspace_id: string;
+    data_source_id: string;
+    kind: string;
+    sensitivity: string;
+  }[];
+  audit: readonly { id: string; workspace_id: string | null; actor_user_id: string | null }[];
+}
+
+/**
+ * The rows per subject that permission rules are written against, from inserted rows: the
+ * one mapping both the seeded and the generated worlds use.
+ *
+ * @example
+ * const world: PermissionWorld = { actors, ...subjectRowsOf(rows) };
+ */
+export function subjectRowsOf(rows: InsertedRows): Omit<PermissionWorld, 'actors'> {
+  const { memberships, sources, runs, assets, audit } = rows;
+  const workspaceOf = new Map(sources.map((s) => [s.id, s.workspace_id]));
+  return {
+    Workspace: rows.workspaceIds.map((id) => ({ key: id, id })),
+    User: rows.userIds.map((id) => ({ key: id, id })),
     Membership: memberships.map((m) => ({
       key: `${m.workspace_id}:${m.user_id}`,
       workspaceId: m.workspace_id,

@@ -6,11 +6,11 @@ import type { WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import { createActivities, type ActivityDeps } from '../../activities/index.js';
 import type { ScanTuning } from '../../activities/scan-deps.js';
 import type { Config } from '../../config/load-config.js';
-import { insertDataSource } from '../../db/queries/data-sources.js';
 import { createLogger } from '../../infra/logger.js';
 import { createWorkerDeps } from '../../worker/worker-deps.js';
 import type { scanWorkflow, ScanWorkflowInput } from '../../workflows/scan-workflow.js';
 import type { PostgresConfig } from '../../scanners/postgres/postgres-config.js';
+import { insertOwner, insertPostgresSource, insertQueuedRun } from './source-rows.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 import { testConfig } from './test-config.js';
 
@@ -81,16 +81,7 @@ export async function createScanHarness(
     workers.push({ worker, running: worker.run() });
   };
   await launch(taskQueue, createActivities(deps));
-  const workspace = await database.db
-    .insertInto('workspaces')
-    .values({ slug: `scan-${randomUUID()}`, name: 'Scans' })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  const steward = await database.db
-    .insertInto('users')
-    .values({ email: `steward-${randomUUID()}@example.test`, display_name: 'Steward' })
-    .returning('id')
-    .executeTakeFirstOrThrow();
+  const owner = await insertOwner(database.db, 'scans');
 
   return {
     config,
@@ -99,38 +90,21 @@ export async function createScanHarness(
     deps,
     taskQueue,
     redisKeyPrefix,
-    workspaceId: workspace.id,
-    async addSource(settings, name = `source-${randomUUID()}`) {
-      const id = randomUUID();
-      const { password, ...clear } = settings;
-      const sealed = deps.secretBox.seal({ password }, id);
-      await insertDataSource(database.db, {
-        id,
-        workspaceId: workspace.id,
-        scanner: 'postgres',
-        createdBy: steward.id,
-        name,
-        settings: clear,
-        secretCiphertext: sealed.ciphertext,
-        secretKeyId: sealed.keyId,
-      });
-      return id;
+    workspaceId: owner.workspaceId,
+    addSource(settings, name) {
+      return insertPostgresSource(database.db, deps.secretBox, settings, owner, name);
     },
     async startScan(dataSourceId, options = {}) {
       const mode = options.mode ?? 'full';
-      const run = await database.db
-        .insertInto('scan_runs')
-        .values({ data_source_id: dataSourceId, workflow_id: `scan:${dataSourceId}`, mode })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      const input: ScanWorkflowInput = { scanRunId: run.id, dataSourceId, mode };
+      const scanRunId = await insertQueuedRun(database.db, dataSourceId, mode);
+      const input: ScanWorkflowInput = { scanRunId, dataSourceId, mode };
       const handle = await temporal.client.workflow.start<typeof scanWorkflow>('scanWorkflow', {
         workflowId: `scan:${dataSourceId}`,
         taskQueue: options.taskQueue ?? taskQueue,
         args: [input],
         workflowExecutionTimeout: '5 minutes',
       });
-      return { scanRunId: run.id, handle };
+      return { scanRunId, handle };
     },
     async extraWorker(wrap) {
       const queue = `scan-test-${randomUUID()}`;

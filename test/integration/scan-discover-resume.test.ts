@@ -1,14 +1,13 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createActivities, type ActivityDeps } from '../../activities/index.js';
 import type { DiscoverResult } from '../../activities/scan-discover.js';
-import { insertDataSource } from '../../db/queries/data-sources.js';
 import { createLogger } from '../../infra/logger.js';
 import { formatFqn } from '../../scanners/sdk/fqn.js';
 import { createWorkerDeps } from '../../worker/worker-deps.js';
 import { createSourceDatabase, type SourceDatabase } from '../fixtures/postgres-source.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
+import { insertOwner, insertPostgresSource, insertQueuedRun } from '../helpers/source-rows.js';
 import { testConfig } from '../helpers/test-config.js';
 
 // `discover` run as an activity (real platform and source databases), interrupted by hand:
@@ -50,34 +49,15 @@ async function manifest(scanRunId: string) {
 describe('discover resumes from a partial manifest', () => {
   it('writes the items an earlier attempt did not, once each, with stable batch numbers', async () => {
     const { db } = database;
-    const workspace = await db
-      .insertInto('workspaces')
-      .values({ slug: 'resume', name: 'Resume' })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    const user = await db
-      .insertInto('users')
-      .values({ email: `r-${randomUUID()}@example.test`, display_name: 'R' })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    const dataSourceId = randomUUID();
-    const { password, ...settings } = source.config;
-    const sealed = deps.secretBox.seal({ password }, dataSourceId);
-    await insertDataSource(db, {
-      id: dataSourceId,
-      workspaceId: workspace.id,
-      scanner: 'postgres',
-      name: 'resume',
-      settings,
-      secretCiphertext: sealed.ciphertext,
-      secretKeyId: sealed.keyId,
-      createdBy: user.id,
-    });
-    const run = await db
-      .insertInto('scan_runs')
-      .values({ data_source_id: dataSourceId, workflow_id: `scan:${dataSourceId}` })
-      .returning('id')
-      .executeTakeFirstOrThrow();
+    const owner = await insertOwner(db, 'resume');
+    const dataSourceId = await insertPostgresSource(
+      db,
+      deps.secretBox,
+      source.config,
+      owner,
+      'resume',
+    );
+    const run = { id: await insertQueuedRun(db, dataSourceId) };
     const input = { scanRunId: run.id, dataSourceId };
 
     const first = await new MockActivityEnvironment({ heartbeatTimeoutMs: 20_000 }).run(

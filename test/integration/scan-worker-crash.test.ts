@@ -3,7 +3,6 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { Client, Connection } from '@temporalio/client';
-import { insertDataSource } from '../../db/queries/data-sources.js';
 import { findScanRun } from '../../db/queries/scan-runs.js';
 import { createSecretBox } from '../../infra/secret-box.js';
 import type { scanWorkflow } from '../../workflows/scan-workflow.js';
@@ -11,6 +10,7 @@ import { createSourceDatabase, type SourceDatabase } from '../fixtures/postgres-
 import { runEntrypoint, type RunningProcess } from '../helpers/child-process.js';
 import { catalogLines, expectedLines, type ExpectedDataset } from '../helpers/scan-expectations.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
+import { insertOwner, insertPostgresSource, insertQueuedRun } from '../helpers/source-rows.js';
 import { testConfig } from '../helpers/test-config.js';
 
 const TABLES = 300;
@@ -84,38 +84,13 @@ describe('scan survives a worker killed mid-scan', () => {
     };
 
     const { db } = database;
-    const workspace = await db
-      .insertInto('workspaces')
-      .values({ slug: 'crash', name: 'Crash' })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    const user = await db
-      .insertInto('users')
-      .values({ email: `crash-${randomUUID()}@example.test`, display_name: 'Steward' })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    const dataSourceId = randomUUID();
-    const { password, ...settings } = source.config;
     const box = createSecretBox({
       currentKey: config.secrets.dataEncryptionKey,
       previousKeys: config.secrets.previousEncryptionKeys,
     });
-    const sealed = box.seal({ password }, dataSourceId);
-    await insertDataSource(db, {
-      id: dataSourceId,
-      workspaceId: workspace.id,
-      scanner: 'postgres',
-      name: 'crash source',
-      settings,
-      secretCiphertext: sealed.ciphertext,
-      secretKeyId: sealed.keyId,
-      createdBy: user.id,
-    });
-    const run = await db
-      .insertInto('scan_runs')
-      .values({ data_source_id: dataSourceId, workflow_id: `scan:${dataSourceId}`, mode: 'full' })
-      .returning('id')
-      .executeTakeFirstOrThrow();
+    const owner = await insertOwner(db, 'crash');
+    const dataSourceId = await insertPostgresSource(db, box, source.config, owner, 'crash source');
+    const run = { id: await insertQueuedRun(db, dataSourceId) };
 
     const first = await startWorker();
     const handle = await temporal.workflow.start<typeof scanWorkflow>('scanWorkflow', {
