@@ -23,8 +23,6 @@ import { workspaceEngine } from './workspace-engine.js';
 import type { SampleLine } from './scan-sample.js';
 import { elapsed, missing, withHeartbeat } from './scan-support.js';
 
-export type { DatasetClassification } from './scan-column-conclusions.js';
-
 /**
  * Counts of one classified batch.
  *

@@ -69,14 +69,6 @@ export function createScanSampleActivities(deps: ScanActivityDeps) {
         (item) => item.itemKind === 'dataset',
       );
       const datasets = items.map((item) => item.dataset as DiscoveredDataset);
-      // Suggestions of an older engine are worth a new look: those datasets are sampled again
-      // even by an incremental scan (their known sensitive columns stay masked).
-      const stale = await staleSuggestionDatasets(
-        deps.db,
-        input.dataSourceId,
-        datasets.map((dataset) => dataset.fqn),
-        ENGINE_VERSION,
-      );
       const masked = await sensitiveColumns(
         deps.db,
         input.dataSourceId,
@@ -86,7 +78,7 @@ export function createScanSampleActivities(deps: ScanActivityDeps) {
       );
       const unchanged =
         run.mode === 'incremental'
-          ? await unchangedDatasets(deps, input.dataSourceId, datasets, stale)
+          ? await unchangedDatasets(deps, input.dataSourceId, datasets)
           : new Set<string>();
 
       const outcomes: ItemOutcome[] = [];
@@ -225,7 +217,6 @@ async function unchangedDatasets(
   deps: ScanActivityDeps,
   dataSourceId: string,
   datasets: readonly DiscoveredDataset[],
-  stale: ReadonlySet<string>,
 ): Promise<Set<string>> {
   if (datasets.length === 0) return new Set();
   const rows = await deps.db
@@ -236,12 +227,11 @@ async function unchangedDatasets(
     .where('deleted_at', 'is', null)
     .execute();
   const fingerprints = new Map(rows.map((row) => [row.fqn, row.fingerprint]));
-  return new Set(
-    datasets
-      .filter(
-        (dataset) =>
-          fingerprints.get(dataset.fqn) === dataset.fingerprint && !stale.has(dataset.fqn),
-      )
-      .map((dataset) => dataset.fqn),
-  );
+  const same = datasets
+    .filter((dataset) => fingerprints.get(dataset.fqn) === dataset.fingerprint)
+    .map((dataset) => dataset.fqn);
+  // Suggestions of an older engine are worth a new look: those datasets are sampled again
+  // (their known sensitive columns stay masked).
+  const stale = await staleSuggestionDatasets(deps.db, dataSourceId, same, ENGINE_VERSION);
+  return new Set(same.filter((fqn) => !stale.has(fqn)));
 }

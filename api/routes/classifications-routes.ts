@@ -17,6 +17,7 @@ import {
   type ReviewedAsset,
 } from '../../db/queries/classification-review.js';
 import { permissionColumns } from '../../db/permission-columns.js';
+import { customTypeSensitivity } from '../../db/queries/classifiers.js';
 import { findWorkspace } from '../../db/queries/workspaces.js';
 import { notFound, requireAccess } from '../access.js';
 import { audit } from '../audit.js';
@@ -59,14 +60,7 @@ export function classificationsRoutes({ db, logger }: ApiDeps) {
   const sensitivityOf = async (workspaceId: string, infoType: string) => {
     const builtin = infoTypeById(infoType);
     if (builtin) return builtin.sensitivity;
-    const own = await db
-      .selectFrom('classifiers')
-      .select('sensitivity')
-      .where('workspace_id', '=', workspaceId)
-      .where('info_type', '=', infoType)
-      .where('sensitivity', 'is not', null)
-      .executeTakeFirst();
-    return own?.sensitivity ?? undefined;
+    return (await customTypeSensitivity(db, workspaceId, infoType)) ?? undefined;
   };
 
   const decide = async (

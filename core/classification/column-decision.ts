@@ -61,7 +61,7 @@ export type Evidence =
     }
   | {
       detector: 'steward';
-      status: 'approved' | 'manual';
+      status: 'approved';
       by: string | null;
       at: string | null;
     };

@@ -2,7 +2,7 @@ import { sql, type Expression, type Kysely, type Selectable, type SqlBool } from
 import type { ClassifierDefinition } from '../../core/classification/custom-classifier.js';
 import type { InfoTypeCategory } from '../../core/classification/info-type.js';
 import { keysetPage, type Page, type PageRequest } from '../keyset-page.js';
-import type { ClassifiersTable, Database } from '../schema.js';
+import type { ClassifiersTable, Database, Sensitivity } from '../schema.js';
 import { listInfoTypeSettings } from './info-type-settings.js';
 
 /**
@@ -266,4 +266,26 @@ export async function loadWorkspaceClassification(
     },
   ]);
   return { classifiers: rows.map(toStored), settings: new Map(overrides) };
+}
+
+/**
+ * The sensitivity of an information type a classifier of the workspace defines (its own new
+ * type), whether the classifier is enabled or not; null when none defines it.
+ *
+ * @example
+ * await customTypeSensitivity(db, workspaceId, 'EMPLOYEE_NUMBER'); // 'confidential'
+ */
+export async function customTypeSensitivity(
+  db: Kysely<Database>,
+  workspaceId: string,
+  infoType: string,
+): Promise<Sensitivity | null> {
+  const row = await db
+    .selectFrom('classifiers')
+    .select('sensitivity')
+    .where('workspace_id', '=', workspaceId)
+    .where('info_type', '=', infoType)
+    .where('sensitivity', 'is not', null)
+    .executeTakeFirst();
+  return row?.sensitivity ?? null;
 }
