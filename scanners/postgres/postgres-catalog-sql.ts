@@ -45,11 +45,26 @@ const bytesOf = (alias: string) => `
   )::int8 * current_setting('block_size')::int8`;
 
 /**
+ * The roles granted SELECT by ACL `acl` (`relacl` or `attacl`), NULL standing for PUBLIC
+ * (grantee 0), since a real role may be named `PUBLIC`. Null when the ACL is: the default
+ * one, where only the owner reads. Only a non-null ACL is exploded, so the many relations
+ * and columns without grants cost a null test; the owner is left out by the caller.
+ */
+const selectGrantees = (acl: string) => `
+  case when ${acl} is not null then
+    (select array_agg(case when e.grantee <> 0 then pg_get_userbyid(e.grantee)::text end)
+       from aclexplode(${acl}) e
+      where e.privilege_type = 'SELECT')
+  end`;
+
+/**
  * One batch of relations after oid $3, at most $4. Partitions are left out (their parent
  * stands for them, with the leaves' facts summed up); so are indexes, sequences, composite
  * types and TOAST tables, which hold no data of their own worth governing. The partition
  * tree is walked through `pg_inherits` rather than `pg_partition_tree`, which locks every
  * partition. `pages` and `partition_pages` count heap pages only: what a block sample reads.
+ * A partitioned table reports its own grants: reading through the parent is what a role is
+ * granted, and the leaves' own grants (rare) are left out as the leaves are.
  */
 export const RELATIONS_SQL = `
 select c.oid,
@@ -69,7 +84,8 @@ select c.oid,
        part.partition_bytes,
        part.partition_pages,
        part.partition_names,
-       fs.srvname as foreign_server
+       fs.srvname as foreign_server,
+       ${selectGrantees('c.relacl')} as select_grantees
   from pg_class c
   join pg_namespace n on n.oid = c.relnamespace
   left join pg_description d
@@ -101,7 +117,9 @@ select c.oid,
 
 /**
  * The columns of the relations in $1 (oids), in table then column order, with the type's
- * category and name, which say how a sample reads the column (see `selectList`).
+ * category and name, which say how a sample reads the column (see `selectList`), and the
+ * roles granted SELECT on the column alone. Those are read here, where the columns are read
+ * anyway, rather than by the relations query, which would cost a second pass over them.
  */
 export const COLUMNS_SQL = `
 select a.attrelid as oid,
@@ -110,7 +128,8 @@ select a.attrelid as oid,
        a.attnotnull as not_null,
        d.description as comment,
        t.typcategory as category,
-       t.typname as type
+       t.typname as type,
+       ${selectGrantees('a.attacl')} as select_grantees
   from pg_attribute a
   join pg_type t on t.oid = a.atttypid
   left join pg_description d

@@ -1,6 +1,7 @@
 import type { DiscoveredColumn, DiscoveredDataset } from '../sdk/contract.js';
 import { fingerprintOf } from '../sdk/fingerprint.js';
 import { formatFqn } from '../sdk/fqn.js';
+import { accessOf, type SelectGrantees } from './postgres-access.js';
 import { SAMPLING_PROPERTY, type SampleHints } from './postgres-sample-hints.js';
 
 /** A row of `RELATIONS_SQL`; `int8` values arrive as strings from `pg`. */
@@ -24,6 +25,7 @@ export interface RelationRow {
   partition_pages: string | null;
   partition_names: string[] | null;
   foreign_server: string | null;
+  select_grantees: SelectGrantees;
 }
 
 export interface ColumnRow {
@@ -35,6 +37,8 @@ export interface ColumnRow {
   /** `pg_type.typcategory` and `typname`: how a sample reads the column. */
   category: string;
   type: string;
+  /** Grantees of SELECT on this column alone (column privileges). */
+  select_grantees: SelectGrantees;
 }
 
 export interface KeyRow {
@@ -65,8 +69,8 @@ interface ForeignKey {
  * Builds one discovered dataset from its catalog rows. Every foreign key is kept whole in
  * `properties.foreignKeys` (composite keys included); each column also names the first key
  * it belongs to in `references`. The fingerprint covers structure only (type, columns, keys,
- * definition, partition key), not comments, sizes or row estimates, which change without
- * the dataset changing shape.
+ * definition, partition key), not comments, sizes, row estimates or grants
+ * (`properties.access`), which change without the dataset changing shape.
  *
  * @example
  * toDataset('shop', relationRow, columnRows, keyRows).fqn; // 'shop.public.orders'
@@ -113,6 +117,11 @@ export function toDataset(
     columns,
     properties: {
       ...propertiesOf(relation, foreignKeys),
+      access: accessOf(
+        relation.owner,
+        relation.select_grantees,
+        columnRows.map((row) => row.select_grantees),
+      ),
       [SAMPLING_PROPERTY]: sampleHintsOf(relation, columnRows),
     },
     fingerprint: fingerprintOf({

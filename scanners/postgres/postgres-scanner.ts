@@ -134,7 +134,7 @@ class PostgresConnection implements ScannerConnection {
  * The built-in PostgreSQL scanner (PostgreSQL 12 and later): databases, schemas, tables,
  * partitioned tables (the parent stands for its partitions), views and materialized views
  * with their SQL, foreign tables; columns with their types, keys and comments; row
- * estimates; random block samples. Sessions are read-only and never write to the source.
+ * estimates; who holds SELECT on each (`properties.access`); random block samples. Sessions are read-only and never write to the source.
  *
  * @example
  * const config = postgresScanner.configSchema.parse({ host: 'db', database: 'shop', user: 'scanner', password: '…' });

@@ -11,13 +11,18 @@ import { inspectSafely, type FileColumn, type FileRef, type FileSchema } from '.
 import { mergeSchemas, partitionColumns } from './file-set-schema.js';
 import { FORMAT_READERS } from './file-formats.js';
 import { baseName } from './partitions.js';
+import { datasetAccess, type BucketPolicy, type PolicyTarget } from './bucket-policy.js';
 import type { ObjectEntry, S3Access } from './s3-access.js';
 
-/** What describing needs: the store, and the file-set names given so far (to keep them unique). */
+/**
+ * What describing needs: the store, the file-set names given so far (to keep them unique)
+ * and the bucket policy, when it could be read, which says who may read each dataset.
+ */
 export interface DescribeScope {
   s3: S3Access;
   bucket: string;
   fileSetFqns: Set<string>;
+  policy?: BucketPolicy;
 }
 
 // Per-file counters say how a file was read, not what the file set is.
@@ -135,6 +140,7 @@ export async function describeFile(
       lastModified: entry.lastModified.toISOString(),
       etag: entry.etag,
       ...schema.properties,
+      ...accessOf(scope, { key: entry.key }),
     },
   });
 }
@@ -208,8 +214,14 @@ export async function describeFileSet(
         ? { otherFormats: Object.fromEntries(others.map(([name, m]) => [name, m.count])) }
         : {}),
       ...(merged.drift ? { schemaDrift: merged.drift } : {}),
+      ...accessOf(scope, { prefix: group.root }),
     },
   });
+}
+
+/** `access` when the policy is known; left out when it could not be read (unknown). */
+function accessOf(scope: DescribeScope, target: PolicyTarget): Record<string, unknown> {
+  return scope.policy ? { access: datasetAccess(scope.policy, target) } : {};
 }
 
 interface DatasetParts {

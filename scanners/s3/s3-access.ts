@@ -4,7 +4,7 @@ import type { Duplex } from 'node:stream';
 import { Client } from 'minio';
 import { ScannerError, type ScannerContext } from '../sdk/contract.js';
 import { endpointOf, s3Targets, type S3Config } from './s3-config.js';
-import { toS3Error } from './s3-errors.js';
+import { codeOf, toS3Error } from './s3-errors.js';
 
 /** One object of a listing. */
 export interface ObjectEntry {
@@ -32,6 +32,8 @@ export interface S3Access {
   /** Bytes `[start, end)` of an object; fewer when the object is shorter. */
   read(key: string, start: number, end: number): Promise<Buffer>;
   stat(key: string): Promise<{ size: number; lastModified: Date; etag: string }>;
+  /** The bucket's policy (JSON text), `undefined` when it has none. */
+  bucketPolicy(): Promise<string | undefined>;
   close(): void;
 }
 
@@ -135,6 +137,16 @@ export async function openS3Access(
       call(key, async () => {
         const stat = await client.statObject(config.bucket, key);
         return { size: stat.size, lastModified: stat.lastModified, etag: stat.etag };
+      }),
+    bucketPolicy: () =>
+      call(undefined, async () => {
+        try {
+          return await client.getBucketPolicy(config.bucket);
+        } catch (error) {
+          // No policy is the usual case, not a failure: only the owner's grants apply.
+          if (codeOf(error) === 'NoSuchBucketPolicy') return undefined;
+          throw error;
+        }
       }),
     close() {
       context.signal.removeEventListener('abort', abort);

@@ -6,10 +6,11 @@ import {
   type ScannerPlugin,
 } from '../sdk/contract.js';
 import { formatFqn } from '../sdk/fqn.js';
+import { parseBucketPolicy, type BucketPolicy } from './bucket-policy.js';
 import { describeUnits, type DescribeScope } from './describe-datasets.js';
 import { planDiscovery } from './discovery-plan.js';
 import { createKeyClassifier } from './object-classes.js';
-import { openS3Access } from './s3-access.js';
+import { openS3Access, type S3Access } from './s3-access.js';
 import { s3ConfigSchema, s3Targets, type S3Config } from './s3-config.js';
 import { listObjects, tallyListing, type ListingTally } from './s3-listing.js';
 import { sampleDataset } from './s3-sample.js';
@@ -20,7 +21,9 @@ import { sampleDataset } from './s3-sample.js';
  * directory, a `file` dataset per CSV / TSV, JSON Lines or Parquet object, and one `file-set`
  * dataset per Hive-partitioned prefix (`sales/dt=2024-01-01/…`) with the partition keys as
  * columns. Schemas come from a bounded head (text) or the footer (Parquet) read with ranged
- * requests; a corrupt file is reported on its dataset and the others are scanned.
+ * requests; a corrupt file is reported on its dataset and the others are scanned. Who may
+ * read each dataset (`properties.access`: anonymous callers or nobody) comes from the bucket
+ * policy, read once; it is left out when the key may not read the policy.
  *
  * @example
  * const connection = await s3Scanner.connect(s3ConfigSchema.parse(settings), context);
@@ -82,7 +85,8 @@ async function connectS3(input: S3Config, context: ScannerContext): Promise<Scan
       const started = performance.now();
       const tally = await tallyListing(listObjects(s3, prefix, context.signal), classifier);
       yield bucketContainer(config, s3.server, tally);
-      const scope: DescribeScope = { s3, bucket: config.bucket, fileSetFqns: new Set() };
+      const policy = await readBucketPolicy(s3, context);
+      const scope: DescribeScope = { s3, bucket: config.bucket, fileSetFqns: new Set(), policy };
       const units = planDiscovery(listObjects(s3, prefix, context.signal), classifier);
       let datasets = 0;
       for await (const item of describeUnits(scope, units)) {
@@ -117,6 +121,37 @@ async function connectS3(input: S3Config, context: ScannerContext): Promise<Scan
       s3.close();
     },
   };
+}
+
+/**
+ * The bucket's policy, read once per discovery; `undefined` when unknown (the key may not
+ * read it, the server has no policies, the text is no policy), so that datasets leave
+ * `access` out rather than claim a privacy nobody checked. Only a network failure stops
+ * discovery: the listing that follows would fail the same way.
+ */
+async function readBucketPolicy(
+  s3: S3Access,
+  context: ScannerContext,
+): Promise<BucketPolicy | undefined> {
+  let text: string | undefined;
+  try {
+    text = await s3.bucketPolicy();
+  } catch (error) {
+    context.signal.throwIfAborted();
+    if (error instanceof ScannerError && error.kind === 'network') throw error;
+    context.log('debug', 'S3 bucket policy unreadable: datasets carry no access', {
+      bucket: s3.bucket,
+      reason: error instanceof Error ? error.message : String(error),
+    });
+    return undefined;
+  }
+  const policy = parseBucketPolicy(text, s3.bucket);
+  if (!policy) {
+    context.log('debug', 'S3 bucket policy is not JSON: datasets carry no access', {
+      bucket: s3.bucket,
+    });
+  }
+  return policy;
 }
 
 /** The bucket, with what it holds and what the scanner skipped (and why), never silently. */

@@ -102,8 +102,29 @@ interface Named {
   /** `fqn` of the container holding it; absent at the top level. */
   parentFqn?: string;
   comment?: string;
-  /** Extra facts worth keeping in the catalog (owner, size, partition keys, format). */
+  /**
+   * Extra facts worth keeping in the catalog (owner, size, partition keys, format). Who may
+   * read a dataset goes under the conventional key `access`, shaped as `DatasetAccess`
+   * (`{ publicRead, readers }`), which compliance rules read whatever the source; a plugin
+   * leaves it out when the source has no such notion or the scanner may not see it.
+   */
   properties?: Record<string, unknown>;
+}
+
+/**
+ * Who may read a dataset, as `properties.access` of a discovered dataset.
+ *
+ * @example
+ * const access: DatasetAccess = { publicRead: true, readers: ['PUBLIC', 'analyst'] };
+ */
+export interface DatasetAccess {
+  /** Anyone may read it: PostgreSQL's PUBLIC role, an anonymous S3 caller. */
+  publicRead: boolean;
+  /**
+   * Who holds read grants, sorted: role names, `PUBLIC` (PostgreSQL) or `*` (anonymous S3).
+   * Explicit grants only: an owner and members of a listed role may read too.
+   */
+  readers: string[];
 }
 
 export interface DiscoveredContainer extends Named {

@@ -4,6 +4,8 @@ import { LARGE_KEY, ODD_KEY, SMALL_FILES } from './s3-fixtures.js';
 type Column = [name: string, dataType: string, nullable?: boolean];
 
 const HASH = expect.stringMatching(/^[0-9a-f]{64}$/);
+/** The fixture bucket has no policy: nobody but the key's owner reads it. */
+const PRIVATE = { publicRead: false, readers: [] };
 const TEXT = expect.any(String);
 
 function columns(list: Column[]) {
@@ -58,6 +60,7 @@ function file(
       size: key === LARGE_KEY ? expect.any(Number) : SMALL_FILES[key]!.length,
       lastModified: TEXT,
       etag: TEXT,
+      access: PRIVATE,
       ...extra.properties,
     },
   };
@@ -257,6 +260,7 @@ export function expectedDiscovery(bucket: string, endpoint: string): unknown[] {
           missingColumns: [],
           typeChanges: [],
         },
+        access: PRIVATE,
       },
     },
     container(bucket, ['warehouse']),

@@ -203,6 +203,7 @@ describe('PostgreSQL scanner: foreign tables', () => {
         ],
         properties: {
           owner: other.config.user,
+          access: { publicRead: false, readers: [] },
           foreignServer: 'files',
           sampling: {
             kind: 'f',

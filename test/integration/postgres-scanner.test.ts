@@ -42,6 +42,9 @@ const TYPES: Record<string, { category: string; type: string }> = {
   bytea: { category: 'U', type: 'bytea' },
 };
 
+/** What the fixture grants: nothing, so only the owner reads (and the owner is not listed). */
+const PRIVATE = { publicRead: false, readers: [] };
+
 /** The hints discovery leaves for `sample` in `properties.sampling`. */
 const samplingOf = (
   kind: string,
@@ -99,6 +102,7 @@ describe('PostgreSQL scanner: discover', () => {
       fingerprint: expect.stringMatching(/^[0-9a-f]{64}$/),
       properties: {
         owner,
+        access: PRIVATE,
         sizeBytes: expect.any(Number),
         sampling: samplingOf(relkind, columns, extra.rowEstimate),
         ...props,
@@ -229,6 +233,7 @@ describe('PostgreSQL scanner: discover', () => {
         ),
         properties: {
           owner,
+          access: PRIVATE,
           sampling: samplingOf(
             'v',
             [
