@@ -45,6 +45,9 @@ export interface DataSourcesTable {
   settings: Json;
   secret_ciphertext: Buffer | null;
   secret_key_id: string | null;
+  /** Set by whoever runs the source (`hipaa`, `production`); compliance rules read them. */
+  tags: ColumnType<string[], string[] | undefined, string[]>;
+  region: string | null;
   created_by: string | null;
   version: Generated<number>;
   created_at: CreatedAt;
@@ -88,6 +91,8 @@ export interface CatalogAssetsTable {
   description: string | null;
   properties: Json;
   fingerprint: string | null;
+  /** Curated by stewards (`legal-basis:contract`, `retention:P3Y`); scans never write them. */
+  tags: ColumnType<string[], string[] | undefined, string[]>;
   sensitivity: ColumnType<Sensitivity, Sensitivity | undefined, Sensitivity>;
   first_seen_scan_id: string | null;
   last_seen_scan_id: string | null;
@@ -117,7 +122,6 @@ export interface ScanDatasetsTable {
   error: string | null;
   sample_rows: number | null;
   classification: ColumnType<unknown, string | null | undefined, string | null> | null;
-  compliance: ColumnType<unknown, string | null | undefined, string | null> | null;
   settled_at: Timestamp | null;
   updated_at: Timestamp;
 }
@@ -229,6 +233,93 @@ export interface InfoTypeSettingsTable {
   updated_at: Timestamp;
 }
 
+export type ComplianceSeverity = 'low' | 'medium' | 'high' | 'critical';
+export type ComplianceStatus = 'pass' | 'fail' | 'not_applicable';
+export type WaiverStatus = 'requested' | 'approved' | 'rejected' | 'revoked';
+
+/** The people accountable for an asset (curated; a scan never writes it). */
+export interface AssetOwnersTable {
+  asset_id: string;
+  user_id: string;
+  created_at: CreatedAt;
+}
+
+/** A workspace's own compliance rule; `definition` is a validated `ComplianceRuleDefinition`. */
+export interface ComplianceRulesTable {
+  id: Generated<string>;
+  workspace_id: string;
+  rule_id: string;
+  pack: string;
+  definition: ColumnType<unknown, string, string>;
+  enabled: ColumnType<boolean, boolean | undefined, boolean>;
+  version: Generated<number>;
+  created_by: string | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+/** One evaluation of a data source's catalog against the rules in force. */
+export interface ComplianceEvaluationsTable {
+  id: Generated<string>;
+  workspace_id: string;
+  data_source_id: string;
+  scan_run_id: string | null;
+  requested_by: string | null;
+  rules_digest: string;
+  rules: number;
+  assets: number;
+  passed: number;
+  failed: number;
+  opened: number;
+  resolved: number;
+  failed_by: ColumnType<Record<string, Record<string, number>>, string | undefined, string>;
+  duration_ms: number;
+  created_at: CreatedAt;
+}
+
+/** The current result of one rule on one asset; a `fail` row is a finding. */
+export interface ComplianceResultsTable {
+  id: Generated<string>;
+  workspace_id: string;
+  data_source_id: string;
+  asset_id: string;
+  rule_id: string;
+  framework: string;
+  severity: ComplianceSeverity;
+  status: ComplianceStatus;
+  evidence: ColumnType<Record<string, unknown>, string | undefined, string>;
+  opened_at: Timestamp | null;
+  resolved_at: Timestamp | null;
+  evaluation_id: string;
+  updated_at: Timestamp;
+}
+
+/** A transition of a result between evaluations. */
+export interface ComplianceResultChangesTable {
+  result_id: string;
+  evaluation_id: string;
+  from_status: ComplianceStatus | null;
+  to_status: ComplianceStatus;
+  at: CreatedAt;
+}
+
+/** An exception to one finding, with a reason and an expiry, decided by a steward. */
+export interface ComplianceWaiversTable {
+  id: Generated<string>;
+  workspace_id: string;
+  result_id: string;
+  reason: string;
+  expires_at: Timestamp;
+  status: ColumnType<WaiverStatus, WaiverStatus | undefined, WaiverStatus>;
+  requested_by: string | null;
+  decided_by: string | null;
+  decided_at: Timestamp | null;
+  decision_note: string | null;
+  version: Generated<number>;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
 /** The platform database as Kysely sees it; one entry per table. */
 export interface Database {
   workspaces: WorkspacesTable;
@@ -245,4 +336,10 @@ export interface Database {
   classifiers: ClassifiersTable;
   info_type_settings: InfoTypeSettingsTable;
   column_classifications: ColumnClassificationsTable;
+  asset_owners: AssetOwnersTable;
+  compliance_rules: ComplianceRulesTable;
+  compliance_evaluations: ComplianceEvaluationsTable;
+  compliance_results: ComplianceResultsTable;
+  compliance_result_changes: ComplianceResultChangesTable;
+  compliance_waivers: ComplianceWaiversTable;
 }

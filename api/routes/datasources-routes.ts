@@ -3,6 +3,11 @@ import { subject } from '@casl/ability';
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
+import {
+  checkSourceFacts,
+  describeProblems,
+  type FieldProblem,
+} from '../../core/compliance/curated-tags.js';
 import { mergeSecretUpdate, SECRET_MASK, splitSecrets } from '../../core/secrets/mask-secrets.js';
 import { caslToKysely } from '../../db/casl-to-kysely.js';
 import { permissionColumns } from '../../db/permission-columns.js';
@@ -67,6 +72,14 @@ function parseConfig(plugin: ScannerPlugin, config: Record<string, unknown>) {
   });
 }
 
+/** 422 naming each bad tag, or the region. */
+const invalid = (c: Context<AppEnv>, errors: FieldProblem[]) =>
+  problem(c, 422, {
+    title: 'Unprocessable Content',
+    detail: describeProblems('The tags or region are not valid', errors),
+    errors,
+  });
+
 /**
  * Data sources: registration, connection settings (secrets sealed with the data source id
  * as associated data, masked in every answer and audit entry) and deletion.
@@ -79,14 +92,15 @@ export function dataSourcesRoutes({ db }: ApiDeps, deps: DataSourcesRoutesDeps) 
     return registry.get(id) ? registry.plugin(id) : undefined;
   };
   const view = async (c: Context<AppEnv>, source: DataSourceRecord) => {
-    const { id, workspaceId, name, scanner, createdBy, version, createdAt, updatedAt } = source;
+    const { id, workspaceId, name, scanner, tags, region, createdBy } = source;
+    const { version, createdAt, updatedAt } = source;
     const mayReadSettings = c.var.ability.can(
       'read',
       subject('DataSource', { ...source }),
       'settings',
     );
     return {
-      ...{ id, workspaceId, name, scanner, createdBy, version, createdAt, updatedAt },
+      ...{ id, workspaceId, name, scanner, tags, region, createdBy, version, createdAt, updatedAt },
       ...(mayReadSettings && { config: visibleConfig(source, await pluginOf(source.scanner)) }),
     };
   };
@@ -110,6 +124,8 @@ export function dataSourcesRoutes({ db }: ApiDeps, deps: DataSourcesRoutesDeps) 
     name: source.name,
     scanner: source.scanner,
     config: visibleConfig(source, plugin),
+    tags: source.tags,
+    region: source.region,
   });
 
   app.openapi(scannersRoute, async (c) => c.json({ items: (await deps.scanners).list() }, 200));
@@ -149,11 +165,14 @@ export function dataSourcesRoutes({ db }: ApiDeps, deps: DataSourcesRoutesDeps) 
         detail: `No scanner "${body.scanner}"; see GET /api/v1/scanners.`,
       }) as never;
     }
+    const curated = checkSourceFacts(body);
+    if (!curated.ok) return invalid(c, curated.problems) as never;
     const id = randomUUID();
     const write = toWrite(id, body.name, plugin, parseConfig(plugin, body.config));
     const created = await db.transaction().execute(async (trx) => {
       const source = await insertDataSource(trx, {
         ...write,
+        ...curated.value,
         id,
         workspaceId: workspace.id,
         scanner: plugin.id,
@@ -195,6 +214,8 @@ export function dataSourcesRoutes({ db }: ApiDeps, deps: DataSourcesRoutesDeps) 
         detail: `Scanner "${current.scanner}" is no longer installed.`,
       }) as never;
     }
+    const curated = checkSourceFacts(body);
+    if (!curated.ok) return invalid(c, curated.problems) as never;
     let write: DataSourceWrite = {
       name: body.name ?? current.name,
       settings: current.settings,
@@ -208,7 +229,8 @@ export function dataSourcesRoutes({ db }: ApiDeps, deps: DataSourcesRoutesDeps) 
       write = toWrite(current.id, write.name, plugin, parseConfig(plugin, merged));
     }
     const updated = await db.transaction().execute(async (trx) => {
-      const source = await updateDataSource(trx, current.id, current.version, write);
+      const change = { ...write, ...curated.value };
+      const source = await updateDataSource(trx, current.id, current.version, change);
       if (source) {
         await audit(c, trx, {
           action: 'datasource.update',

@@ -27,6 +27,8 @@ export const dataSourceView = z
     config: connectionConfig.optional().openapi({
       description: 'Absent for roles that may not see connection settings.',
     }),
+    tags: z.array(z.string()).openapi({ description: 'Sorted; read by compliance rules.' }),
+    region: z.string().nullable(),
     createdBy: z.string().nullable(),
     version: z.number().int(),
     createdAt: z.string(),
@@ -36,6 +38,20 @@ export const dataSourceView = z
 
 const name = z.string().trim().min(1).max(200);
 const noSuchSource = { description: 'No such data source', content: problemContent };
+// Syntax and count are checked by the handler (422 naming each bad entry), so that a client
+// learns every problem at once; the schema only says what shape to send.
+const tags = z.array(z.string()).openapi({
+  description:
+    'What you say about the source (`hipaa`, `production`), read by compliance rules: at ' +
+    'most 50 of `[a-z0-9][a-z0-9._:-]{0,62}`; stored deduplicated and sorted.',
+});
+const region = z.string().nullable().openapi({
+  description: 'Where the data lives, e.g. `eu-west-1`: `[a-z0-9][a-z0-9-]{0,63}`, or null.',
+});
+const invalidTags = {
+  description: 'A tag or the region is not valid (each named in `errors`)',
+  content: problemContent,
+};
 
 export const scannersRoute = createRoute({
   method: 'get',
@@ -103,6 +119,8 @@ export const createDataSourceRoute = createRoute({
           name,
           scanner: z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
           config: z.record(z.string(), z.unknown()),
+          tags: tags.optional(),
+          region: region.optional(),
         }),
       ),
     },
@@ -111,6 +129,7 @@ export const createDataSourceRoute = createRoute({
     201: { description: 'Registered', content: json(dataSourceView) },
     404: { description: 'No such workspace', content: problemContent },
     409: { description: 'The workspace has a data source of that name', content: problemContent },
+    422: invalidTags,
     ...commonErrors,
   },
 });
@@ -123,18 +142,26 @@ export const getDataSourceRoute = getOneRoute({
   view: dataSourceView,
 });
 
-export const updateDataSourceRoute = patchOneRoute({
+const basePatch = patchOneRoute({
   path: '/api/v1/datasources/{id}',
   tag: 'data sources',
   noun: 'data source',
-  summary: 'Rename or reconfigure a data source; needs If-Match',
+  summary: 'Rename, reconfigure, tag or place a data source; needs If-Match',
   description:
-    '`config` replaces the whole config; a secret sent as `********` or left out keeps its value.',
+    '`config` replaces the whole config; a secret sent as `********` or left out keeps its ' +
+    'value. `tags` replaces the tags; `region: null` clears the region.',
   view: dataSourceView,
   body: z.strictObject({
     name: name.optional(),
     config: z.record(z.string(), z.unknown()).optional(),
+    tags: tags.optional(),
+    region: region.optional(),
   }),
+});
+
+export const updateDataSourceRoute = createRoute({
+  ...basePatch,
+  responses: { ...basePatch.responses, 422: invalidTags },
 });
 
 export const deleteDataSourceRoute = createRoute({

@@ -6,6 +6,7 @@ import * as invitations from './0004-invitations.js';
 import * as scans from './0005-scans.js';
 import * as classifiers from './0006-classifiers.js';
 import * as classificationReview from './0007-classification-review.js';
+import * as compliance from './0008-compliance.js';
 
 /**
  * Migrations in order. Listed statically (not read from the folder) so that they work the
@@ -19,4 +20,5 @@ export const migrations: Record<string, Migration> = {
   '0005-scans': scans,
   '0006-classifiers': classifiers,
   '0007-classification-review': classificationReview,
+  '0008-compliance': compliance,
 };

@@ -11,6 +11,10 @@ export interface DataSourceRecord {
   settings: Record<string, unknown>;
   secretCiphertext: Buffer | null;
   secretKeyId: string | null;
+  /** What whoever runs the source says about it (`hipaa`, `production`), sorted. */
+  tags: string[];
+  /** Where the data lives (`eu-west-1`); null when nobody said. */
+  region: string | null;
   createdBy: string | null;
   version: number;
   createdAt: string;
@@ -25,6 +29,8 @@ const COLUMNS = [
   'settings',
   'secret_ciphertext',
   'secret_key_id',
+  'tags',
+  'region',
   'created_by',
   'version',
   'created_at',
@@ -39,6 +45,8 @@ type Row = {
   settings: Record<string, unknown>;
   secret_ciphertext: Buffer | null;
   secret_key_id: string | null;
+  tags: string[];
+  region: string | null;
   created_by: string | null;
   version: number;
   created_at: Date;
@@ -53,6 +61,8 @@ const toRecord = (row: Row): DataSourceRecord => ({
   settings: row.settings,
   secretCiphertext: row.secret_ciphertext,
   secretKeyId: row.secret_key_id,
+  tags: row.tags,
+  region: row.region,
   createdBy: row.created_by,
   version: row.version,
   createdAt: row.created_at.toISOString(),
@@ -97,11 +107,20 @@ export async function listDataSources(
   return { items: result.items.map(toRecord), nextCursor: result.nextCursor };
 }
 
+/**
+ * What a create or an update writes. `tags` (checked, deduplicated and sorted by the caller)
+ * and `region` left out mean no tags and no region on insert, unchanged on update.
+ *
+ * @example
+ * const write: DataSourceWrite = { name: 'shop', settings, secretCiphertext: null, secretKeyId: null, tags: ['hipaa'] };
+ */
 export interface DataSourceWrite {
   name: string;
   settings: Record<string, unknown>;
   secretCiphertext: Buffer | null;
   secretKeyId: string | null;
+  tags?: string[];
+  region?: string | null;
 }
 
 /**
@@ -122,6 +141,8 @@ export async function insertDataSource(
       settings: JSON.stringify(input.settings),
       secret_ciphertext: input.secretCiphertext,
       secret_key_id: input.secretKeyId,
+      tags: input.tags ?? [],
+      region: input.region ?? null,
       created_by: input.createdBy,
     })
     .onConflict((oc) => oc.columns(['workspace_id', 'name']).doNothing())
@@ -130,7 +151,10 @@ export async function insertDataSource(
   return row && toRecord(row);
 }
 
-/** Replaces name, settings and secrets if still at `version`; undefined when stale. */
+/**
+ * Replaces name, settings and secrets (and tags and region when given) if still at
+ * `version`; undefined when stale.
+ */
 export async function updateDataSource(
   db: Kysely<Database>,
   id: string,
@@ -144,6 +168,8 @@ export async function updateDataSource(
       settings: JSON.stringify(change.settings),
       secret_ciphertext: change.secretCiphertext,
       secret_key_id: change.secretKeyId,
+      ...(change.tags !== undefined && { tags: change.tags }),
+      ...(change.region !== undefined && { region: change.region }),
       version: eb('version', '+', 1),
       updated_at: sql`now()`,
     }))

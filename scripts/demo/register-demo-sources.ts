@@ -15,9 +15,15 @@ interface DemoSource {
   name: string;
   scanner: string;
   config: Record<string, unknown>;
+  /** What compliance rules read about the source (see `checkSourceFacts`). */
+  tags: string[];
+  region: string | null;
 }
 
-/** The demo database and bucket as a steward would register them. */
+/**
+ * The demo database and bucket as a steward would register them, placed in one region so
+ * that region rules have something to judge.
+ */
 function demoSources(config: Config): DemoSource[] {
   const pg = new URL(config.postgres.url);
   const s3 = new URL(config.s3.endpoint);
@@ -32,6 +38,8 @@ function demoSources(config: Config): DemoSource[] {
         user: decodeURIComponent(pg.username),
         password: decodeURIComponent(pg.password),
       },
+      tags: ['demo', 'production'],
+      region: 'eu-west-1',
     },
     {
       name: 'Retail demo files',
@@ -43,6 +51,8 @@ function demoSources(config: Config): DemoSource[] {
         accessKey: config.s3.accessKey,
         secretKey: config.s3.secretKey,
       },
+      tags: [],
+      region: 'eu-west-1',
     },
   ];
 }
@@ -91,6 +101,8 @@ export async function registerDemoSources(deps: {
       settings,
       secretCiphertext: sealed.ciphertext,
       secretKeyId: sealed.keyId,
+      tags: source.tags,
+      region: source.region,
       createdBy: owner.userId,
     });
     if (!created) continue;

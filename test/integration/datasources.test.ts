@@ -167,6 +167,119 @@ describe('data sources', () => {
     expect((await api.send(path, { headers: bearer(tokens.steward) })).status).toBe(404);
   });
 
+  it('takes tags and region on create and update, shows them to every reader, audits them', async () => {
+    const created = await sendJson(api.send, 'POST', '/api/v1/datasources', tokens.engineer, {
+      workspaceId,
+      name: 'clinic',
+      scanner: 'postgres',
+      config: pgConfig(),
+      tags: ['production', 'hipaa', 'hipaa', 'team:care.ops_1'],
+      region: 'eu-west-1',
+    });
+    expect(created.status).toBe(201);
+    const source = (await created.json()) as { id: string; tags: string[]; region: string };
+    expect(source).toMatchObject({
+      tags: ['hipaa', 'production', 'team:care.ops_1'],
+      region: 'eu-west-1',
+    });
+    const path = `/api/v1/datasources/${source.id}`;
+    // Not connection settings: a viewer, who sees no config, sees them.
+    const asViewer = (await (await api.send(path, { headers: bearer(tokens.viewer) })).json()) as {
+      tags: string[];
+      region: string | null;
+    };
+    expect(asViewer).toMatchObject({ tags: source.tags, region: 'eu-west-1' });
+    expect(asViewer).not.toHaveProperty('config');
+
+    const etag = created.headers.get('ETag')!;
+    const change = { tags: ['pci'], region: null };
+    expect((await sendJson(api.send, 'PATCH', path, tokens.engineer, change)).status).toBe(428);
+    const updated = await sendJson(api.send, 'PATCH', path, tokens.engineer, change, {
+      'If-Match': etag,
+    });
+    expect(updated.status).toBe(200);
+    expect(await updated.json()).toMatchObject({ tags: ['pci'], region: null, version: 2 });
+    // Left out, they keep their value.
+    const renamed = await sendJson(
+      api.send,
+      'PATCH',
+      path,
+      tokens.engineer,
+      { name: 'clinic-2' },
+      {
+        'If-Match': updated.headers.get('ETag')!,
+      },
+    );
+    expect(await renamed.json()).toMatchObject({ name: 'clinic-2', tags: ['pci'], region: null });
+
+    const entries = await api.database.db
+      .selectFrom('audit_log')
+      .select(['action', 'before', 'after'])
+      .where('object_id', '=', source.id)
+      .orderBy('id')
+      .execute();
+    expect(entries.map((entry) => entry.action)).toEqual([
+      'datasource.create',
+      'datasource.update',
+      'datasource.update',
+    ]);
+    expect(entries[0]!.after).toMatchObject({ tags: source.tags, region: 'eu-west-1' });
+    expect(entries[1]!.before).toMatchObject({ tags: source.tags, region: 'eu-west-1' });
+    expect(entries[1]!.after).toMatchObject({ tags: ['pci'], region: null });
+  });
+
+  it('answers 422 naming each bad tag or region, 400 for unknown fields, and writes nothing', async () => {
+    const post = (extra: Record<string, unknown>) =>
+      sendJson(api.send, 'POST', '/api/v1/datasources', tokens.steward, {
+        workspaceId,
+        name: 'refused',
+        scanner: 'postgres',
+        config: pgConfig(),
+        ...extra,
+      });
+    const bad = await post({ tags: ['ok', 'Prod', '-x', 'a'.repeat(64)], region: 'EU West' });
+    expect(bad.status).toBe(422);
+    expect(bad.headers.get('Content-Type')).toBe('application/problem+json');
+    const problem = (await bad.json()) as { errors: { path: string; message: string }[] };
+    expect(problem.errors.map((error) => error.path)).toEqual([
+      'tags[1]',
+      'tags[2]',
+      'tags[3]',
+      'region',
+    ]);
+    expect(problem.errors[0]!.message).toContain('"Prod"');
+    expect(problem.errors[3]!.message).toContain('"EU West"');
+    const many = await post({ tags: Array.from({ length: 51 }, (_, i) => `tag-${i}`) });
+    expect(many.status).toBe(422);
+    expect((await post({ region: 'x'.repeat(65) })).status).toBe(422);
+    // Unknown fields are a schema error, which the whole API answers with 400.
+    expect((await post({ labels: ['x'] })).status).toBe(400);
+    expect((await post({ tags: 'hipaa' })).status).toBe(400);
+    const stored = await api.database.db
+      .selectFrom('data_sources')
+      .select('id')
+      .where('name', '=', 'refused')
+      .execute();
+    expect(stored).toEqual([]);
+
+    const created = await post({});
+    const { id } = (await created.json()) as { id: string };
+    const path = `/api/v1/datasources/${id}`;
+    const shown = await api.send(path, { headers: bearer(tokens.viewer) });
+    expect(await shown.json()).toMatchObject({ tags: [], region: null });
+    const etag = { 'If-Match': created.headers.get('ETag')! };
+    const patched = await sendJson(
+      api.send,
+      'PATCH',
+      path,
+      tokens.steward,
+      { tags: ['UPPER'] },
+      etag,
+    );
+    expect(patched.status).toBe(422);
+    expect(await patched.json()).toMatchObject({ errors: [{ path: 'tags[0]' }] });
+  });
+
   it('lists only the sources of the caller’s workspaces', async () => {
     const list = async (token: string) =>
       (

@@ -24,10 +24,16 @@ describe('migrations', () => {
       empty.db,
     );
     expect(tables.rows.map((r) => r.table_name)).toEqual([
+      'asset_owners',
       'audit_log',
       'catalog_assets',
       'classifiers',
       'column_classifications',
+      'compliance_evaluations',
+      'compliance_result_changes',
+      'compliance_results',
+      'compliance_rules',
+      'compliance_waivers',
       'data_sources',
       'info_type_settings',
       'refresh_tokens',
