@@ -1,5 +1,6 @@
 import { createScanCatalogActivities } from './scan-catalog.js';
 import { createScanClassifyActivities } from './scan-classify.js';
+import { createScanComplianceActivities } from './scan-compliance.js';
 import type { ScanActivityDeps } from './scan-deps.js';
 import { createScanDiscoverActivities } from './scan-discover.js';
 import { createScanEventActivities } from './scan-events.js';
@@ -12,8 +13,8 @@ export { DEFAULT_SCAN_TUNING } from './scan-deps.js';
 
 /**
  * Every activity of the scan workflow, built from the worker's dependencies: settings,
- * prepare, discover, the four batch steps (sample, classify, compliance, catalog), finalize
- * and stage events. Each takes and returns ids and counts only.
+ * prepare, discover, the three batch steps (sample, classify, catalog), compliance,
+ * finalize and stage events. Each takes and returns ids and counts only.
  *
  * @example
  * const worker = await Worker.create({ …, activities: { ...createScanActivities(deps) } });
@@ -25,6 +26,7 @@ export function createScanActivities(deps: ScanActivityDeps) {
     ...createScanSampleActivities(deps),
     ...createScanClassifyActivities(deps),
     ...createScanCatalogActivities(deps),
+    ...createScanComplianceActivities(deps),
     ...createScanFinalizeActivities(deps),
     ...createScanEventActivities(deps),
   };

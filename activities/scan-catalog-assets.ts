@@ -1,6 +1,7 @@
 import type { AssetWrite, ExistingAsset } from '../db/queries/catalog-upsert.js';
 import type { ScanChange } from '../db/queries/scan-changes.js';
-import type { DatasetCompliance } from '../core/compliance/dataset-compliance.js';
+import { maxSensitivity } from '../core/classification/sensitivity.js';
+import type { Sensitivity } from '../core/permissions/vocabulary.js';
 import type { DiscoveredContainer, DiscoveredDataset } from '../scanners/sdk/contract.js';
 import { formatFqn } from '../scanners/sdk/fqn.js';
 import { catalogSummary, type DatasetClassification } from './scan-column-conclusions.js';
@@ -12,12 +13,11 @@ const SAMPLING_HINTS = 'sampling';
  * A dataset of a batch with what the earlier stages found about it.
  *
  * @example
- * const assets = datasetAssets({ dataset, classification, compliance, problem: null });
+ * const assets = datasetAssets({ dataset, classification, problem: null });
  */
 export interface DatasetFindings {
   dataset: DiscoveredDataset;
   classification: DatasetClassification | null;
-  compliance: DatasetCompliance | null;
   /** Why sampling failed, when it did (the dataset is still catalogued). */
   problem: { kind: string; message: string } | null;
 }
@@ -54,14 +54,15 @@ export function containerAsset(container: DiscoveredContainer): AssetWrite {
 
 /**
  * The catalog assets of a dataset: the dataset itself (its kind is the dataset type), then
- * its columns. Classification and compliance go into `properties`; the suggested
- * sensitivity applies only to assets the catalog does not hold yet.
+ * its columns. Each column's classification and the dataset's summary of them go into
+ * `properties`; the suggested sensitivity applies only to assets the catalog does not hold
+ * yet. (Compliance is judged later, on the catalog: see `evaluateCompliance`.)
  *
  * @example
  * const [dataset, ...columns] = datasetAssets(findings);
  */
 export function datasetAssets(findings: DatasetFindings): AssetWrite[] {
-  const { dataset, classification, compliance, problem } = findings;
+  const { dataset, classification, problem } = findings;
   // `sampling` is what a plugin noted at discovery for its own `sample()` (the PostgreSQL
   // scanner's relation kind, pages and column types): it travels in the manifest only, so
   // the catalog neither repeats the columns nor moves an asset's version when pages do.
@@ -69,7 +70,8 @@ export function datasetAssets(findings: DatasetFindings): AssetWrite[] {
   delete properties[SAMPLING_HINTS];
   if (dataset.definition !== undefined) properties.definition = dataset.definition;
   if (dataset.rowEstimate !== undefined) properties.rowEstimate = dataset.rowEstimate;
-  if (compliance) properties.compliance = compliance;
+  const summary = classification ? datasetSummary(classification) : null;
+  if (summary) properties.classification = summary;
   const trouble = problem ?? dataset.problem ?? null;
   if (trouble) properties.problem = { kind: trouble.kind, message: trouble.message };
 
@@ -95,7 +97,7 @@ export function datasetAssets(findings: DatasetFindings): AssetWrite[] {
       sensitivity: found?.sensitivity ?? null,
     };
   });
-  // (A steward's later choice of sensitivity is never overwritten: see `AssetWrite`.)
+  // (A scan raises an asset's sensitivity but never lowers it: see `AssetWrite`.)
   return [
     {
       fqn: dataset.fqn,
@@ -106,10 +108,34 @@ export function datasetAssets(findings: DatasetFindings): AssetWrite[] {
       description: dataset.comment ?? null,
       properties,
       fingerprint: dataset.fingerprint,
-      sensitivity: compliance?.highestSensitivity ?? null,
+      sensitivity: summary?.highestSensitivity ?? null,
     },
     ...columns,
   ];
+}
+
+/**
+ * A dataset's classification at a glance: its sensitive columns, how many columns hold each
+ * information type (public ones too), and the highest sensitivity among them.
+ *
+ * @example
+ * datasetSummary({ columns }); // { sensitiveColumns: 3, byInfoType: { EMAIL_ADDRESS: 1, … }, highestSensitivity: 'restricted' }
+ */
+export function datasetSummary(classification: DatasetClassification): {
+  sensitiveColumns: number;
+  byInfoType: Record<string, number>;
+  highestSensitivity: Sensitivity | null;
+} {
+  const byInfoType: Record<string, number> = {};
+  let sensitiveColumns = 0;
+  let highestSensitivity: Sensitivity | null = null;
+  for (const column of classification.columns) {
+    if (column.infoType) byInfoType[column.infoType] = (byInfoType[column.infoType] ?? 0) + 1;
+    if (!column.sensitive) continue;
+    sensitiveColumns += 1;
+    highestSensitivity = maxSensitivity(highestSensitivity, column.sensitivity);
+  }
+  return { sensitiveColumns, byInfoType, highestSensitivity };
 }
 
 /**

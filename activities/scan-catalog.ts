@@ -1,4 +1,3 @@
-import type { DatasetCompliance } from '../core/compliance/dataset-compliance.js';
 import {
   findAssets,
   findDroppedColumns,
@@ -137,7 +136,6 @@ function datasetLevels(items: readonly ManifestItem[]): AssetWrite[][] {
     const findings: DatasetFindings = {
       dataset: item.dataset as DiscoveredDataset,
       classification: item.classification as DatasetClassification | null,
-      compliance: item.compliance as DatasetCompliance | null,
       problem:
         item.status === 'failed' && item.errorKind !== null
           ? { kind: item.errorKind, message: item.error ?? '' }

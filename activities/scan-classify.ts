@@ -1,5 +1,5 @@
-import { evaluateDatasetCompliance } from '../core/compliance/dataset-compliance.js';
 import { infoTypeById } from '../core/classification/catalogue/index.js';
+import type { ValueCheckCounts } from '../core/classification/value-check-counts.js';
 import { loadColumnDecisions, type ColumnDecisions } from '../db/queries/column-classifications.js';
 import { loadBatch, recordOutcomes, type ManifestItem } from '../db/queries/scan-manifest.js';
 import { loadScanRunContext } from '../db/queries/scan-run-updates.js';
@@ -10,6 +10,7 @@ import { adjudicateBatch } from './scan-adjudicate.js';
 import {
   concludeColumn,
   keptConclusion,
+  withCheckedValues,
   type ColumnConclusion,
   type DatasetClassification,
 } from './scan-column-conclusions.js';
@@ -20,7 +21,7 @@ import {
   type Timed,
 } from './scan-deps.js';
 import { workspaceEngine } from './workspace-engine.js';
-import type { SampleLine } from './scan-sample.js';
+import type { SampleChecksLine, SampleLine } from './scan-sample.js';
 import { elapsed, missing, withHeartbeat } from './scan-support.js';
 
 /**
@@ -37,18 +38,10 @@ export interface ClassifyResult extends Timed {
   adjudicated: number;
 }
 
-/**
- * Counts of one batch checked for compliance.
- *
- * @example
- * const { findings } = await evaluateCompliance({ scanRunId, dataSourceId, batch: 2 });
- */
-export interface ComplianceResult extends Timed {
-  datasets: number;
-  findings: number;
-}
-
 type SampledValue = string | number | boolean | null;
+
+/** Per dataset fqn, per column name: what the sampler's checks found before masking. */
+type MaskedChecks = Map<string, Map<string, ValueCheckCounts>>;
 
 /**
  * Whether a batch item gets classified: not when it has gone (nothing to describe) nor when
@@ -61,13 +54,15 @@ function classifiable(item: ManifestItem): boolean {
 }
 
 /**
- * Reads the batch's samples object back as a stream into values per dataset and column.
+ * Reads the batch's samples object back as a stream into values per dataset and column, and
+ * the counts of the checks run before masking (`SampleChecksLine`, not a row) into `checks`.
  * Split per chunk, not per line through `readline`: one await per 64 KiB, not per row.
  */
 async function readSamples(
   deps: ScanActivityDeps,
   input: BatchInput,
   values: Map<string, Map<string, SampledValue[]>>,
+  checks: MaskedChecks,
 ): Promise<void> {
   let lines = 0;
   await withHeartbeat(
@@ -79,9 +74,13 @@ async function readSamples(
       signal.addEventListener('abort', stop, { once: true });
       const take = (text: string) => {
         if (text === '' || text === '\r') return;
-        const line = JSON.parse(text) as SampleLine;
-        const columns = values.get(line.fqn);
+        const line = JSON.parse(text) as SampleLine | SampleChecksLine;
         lines += 1;
+        if ('checks' in line) {
+          checks.set(line.dataset, new Map(Object.entries(line.checks)));
+          return;
+        }
+        const columns = values.get(line.fqn);
         if (!columns) return;
         for (const name in line.row) columns.get(name)?.push(line.row[name] ?? null);
       };
@@ -106,12 +105,13 @@ async function readSamples(
  * classifiers and threshold overrides) over every column of a batch, by name and type and
  * by the sampled values. Types a steward rejected for a column are not proposed again and
  * an approved type stays the column's type. Ambiguous columns go to the LLM adjudicator
- * when one is configured. Columns seen masked only keep what the catalog concluded before.
- * `evaluateCompliance` applies the compliance rules to each classified dataset. Both write
- * their results to the manifest, for `updateCatalog`.
+ * when one is configured. Columns seen masked only keep what the catalog concluded before,
+ * with the figures of their value check refreshed from the counts the sampler took before
+ * masking (a source that masked its card numbers shows it). The conclusions go to the
+ * manifest, for `updateCatalog`.
  *
  * @example
- * const { classifyBatch, evaluateCompliance } = createScanClassifyActivities(deps);
+ * const { classifyBatch } = createScanClassifyActivities(deps);
  */
 export function createScanClassifyActivities(deps: ScanActivityDeps) {
   return {
@@ -126,7 +126,10 @@ export function createScanClassifyActivities(deps: ScanActivityDeps) {
         const dataset = item.dataset as DiscoveredDataset;
         values.set(item.fqn, new Map(dataset.columns.map((column) => [column.name, []])));
       }
-      if (items.some((item) => (item.sampleRows ?? 0) > 0)) await readSamples(deps, input, values);
+      const checks: MaskedChecks = new Map();
+      if (items.some((item) => (item.sampleRows ?? 0) > 0)) {
+        await readSamples(deps, input, values, checks);
+      }
 
       const columnFqns = items.flatMap((item) => {
         const dataset = item.dataset as DiscoveredDataset;
@@ -167,6 +170,7 @@ export function createScanClassifyActivities(deps: ScanActivityDeps) {
         pending,
         conclusions,
         decided,
+        checks,
       );
       const byDataset = new Map<string, ColumnConclusion[]>();
       pending.forEach((column, index) => {
@@ -190,52 +194,28 @@ export function createScanClassifyActivities(deps: ScanActivityDeps) {
       await recordOutcomes(deps.db, input.scanRunId, outcomes);
       return { ...result, ms: elapsed(started) };
     },
-
-    async evaluateCompliance(input: BatchInput): Promise<ComplianceResult> {
-      const started = performance.now();
-      const items = (await loadBatch(deps.db, input.scanRunId, input.batch)).filter(
-        (item) => classifiable(item) && item.classification !== null,
-      );
-      let findings = 0;
-      const outcomes = items.map((item) => {
-        const dataset = item.dataset as DiscoveredDataset;
-        const classification = item.classification as DatasetClassification;
-        const byName = new Map(classification.columns.map((column) => [column.name, column]));
-        const compliance = evaluateDatasetCompliance({
-          fqn: dataset.fqn,
-          datasetType: dataset.datasetType,
-          columns: dataset.columns.map((column) => {
-            const found = byName.get(column.name);
-            return {
-              name: column.name,
-              primaryKey: column.primaryKey === true,
-              infoTypes: found?.infoType ? [found.infoType] : [],
-              sensitivity: found?.sensitive ? found.sensitivity : null,
-            };
-          }),
-        });
-        findings += compliance.findings.length;
-        return { fqn: item.fqn, compliance };
-      });
-      await recordOutcomes(deps.db, input.scanRunId, outcomes);
-      return { datasets: items.length, findings, ms: elapsed(started) };
-    },
   };
 }
 
 /**
  * Columns seen masked only were known sensitive; their values say nothing now, so the
- * conclusion the catalog holds from an earlier scan stands (masking must not erase it).
+ * conclusion the catalog holds from an earlier scan stands (masking must not erase it). Only
+ * its value check's figures follow the source, from the counts taken before masking.
  */
 async function keepMaskedConclusions(
   deps: ScanActivityDeps,
   dataSourceId: string,
-  pending: readonly { fqn: string }[],
+  pending: readonly { fqn: string; item: { fqn: string }; input: { name: string } }[],
   conclusions: readonly ColumnConclusion[],
   decided: ReadonlyMap<string, ColumnDecisions>,
+  checks: MaskedChecks,
 ): Promise<Map<string, ColumnConclusion>> {
   const masked = pending
-    .map((column, index) => ({ fqn: column.fqn, conclusion: conclusions[index]! }))
+    .map((column, index) => ({
+      fqn: column.fqn,
+      counts: checks.get(column.item.fqn)?.get(column.input.name),
+      conclusion: conclusions[index]!,
+    }))
     .filter(
       ({ conclusion }) =>
         conclusion.status !== 'approved' &&
@@ -248,12 +228,17 @@ async function keepMaskedConclusions(
     masked.map((entry) => entry.fqn),
   );
   const kept = new Map<string, ColumnConclusion>();
-  for (const { fqn, conclusion } of masked) {
+  for (const { fqn, counts, conclusion } of masked) {
     const previous = stored.get(fqn);
     if (previous && typeof previous === 'object') {
+      const stands = keptConclusion(
+        conclusion,
+        previous as Record<string, unknown>,
+        decided.get(fqn),
+      );
       kept.set(
         fqn,
-        keptConclusion(conclusion, previous as Record<string, unknown>, decided.get(fqn)),
+        counts ? withCheckedValues(stands, counts, infoTypeById(counts.infoType)) : stands,
       );
     }
   }

@@ -1,6 +1,8 @@
 import type { ColumnDecision, Evidence, Proposal } from '../core/classification/column-decision.js';
-import type { ColumnStatistics } from '../core/classification/info-type.js';
+import { round } from '../core/classification/column-statistics.js';
+import type { ColumnStatistics, InfoTypeDefinition } from '../core/classification/info-type.js';
 import { maxSensitivity } from '../core/classification/sensitivity.js';
+import type { ValueCheckCounts } from '../core/classification/value-check-counts.js';
 import type { Sensitivity } from '../core/permissions/vocabulary.js';
 import type { ColumnDecisions, Suggestion } from '../db/queries/column-classifications.js';
 
@@ -8,6 +10,11 @@ import type { ColumnDecisions, Suggestion } from '../db/queries/column-classific
 const KEPT_PROPOSALS = 3;
 /** Proposals under this confidence are not worth a steward's review. */
 const SUGGEST_FROM = 0.3;
+/**
+ * Fewer examined values than this cannot contradict a name: with no match either, the engine
+ * writes no `values` evidence (its `MIN_CONTRADICTING`), and neither does a refresh.
+ */
+const MIN_CONTRADICTING = 3;
 
 /**
  * What a scan concluded about one column: the accepted type (a steward's approval wins over
@@ -105,7 +112,13 @@ export function concludeColumn(
           infoType: chosen.infoType,
           confidence: 1,
           sensitivity: chosen.sensitivity,
-          evidence: [steward],
+          // The engine's evidence stays beside the decision: compliance rules read its value
+          // check (approving a clear card number column does not make it any less clear).
+          evidence: [
+            steward,
+            ...(proposals.find((proposal) => proposal.infoType === chosen.infoType)?.evidence ??
+              []),
+          ],
         },
         ...proposals.filter((proposal) => proposal.infoType !== chosen.infoType),
       ],
@@ -237,4 +250,79 @@ export function keptConclusion(
     kept: true,
     summary,
   };
+}
+
+/**
+ * A kept conclusion with the `values` evidence of its summary counted again, from the check
+ * the sampler ran on the values before masking them: `matched`, `examined` and `ratio` follow
+ * the source, the rest (method, describe, threshold, the score behind the kept confidence)
+ * stays, and so do the type, status and sensitivity (masking wins over judging again; a
+ * steward decides types). Left as it is when the counts are about another type than the
+ * kept one (a steward changed it since), or when the only `values` entry is the type's
+ * looser layout check, which the sampler does not run. A summary without any `values`
+ * entry gets one where the engine would have written one.
+ *
+ * @example
+ * const kept = withCheckedValues(keptConclusion(fresh, stored, decided), { infoType: 'CREDIT_CARD', examined: 20, matched: 0 }, infoTypeById('CREDIT_CARD'));
+ * // kept.summary.evidence: [{ detector: 'name', … }, { detector: 'values', matched: 0, examined: 20, ratio: 0, … }]
+ */
+export function withCheckedValues(
+  kept: ColumnConclusion,
+  counts: ValueCheckCounts,
+  type: InfoTypeDefinition | undefined,
+): ColumnConclusion {
+  const check = type?.values;
+  if (
+    !kept.kept ||
+    !kept.summary ||
+    !check ||
+    type.id !== counts.infoType ||
+    kept.infoType !== counts.infoType ||
+    counts.examined === 0
+  ) {
+    return kept;
+  }
+  const evidence: unknown[] = Array.isArray(kept.summary.evidence) ? kept.summary.evidence : [];
+  const figures = {
+    matched: counts.matched,
+    examined: counts.examined,
+    ratio: round(counts.matched / counts.examined),
+  };
+  const index = evidence.findIndex(
+    (entry) => isValuesEvidence(entry) && entry.describe !== type.layout?.describe,
+  );
+  let refreshed: unknown[];
+  if (index >= 0) {
+    refreshed = evidence.map((entry, at) =>
+      at === index ? { ...(entry as Record<string, unknown>), ...figures } : entry,
+    );
+  } else if (
+    evidence.some(isValuesEvidence) ||
+    (counts.matched === 0 && counts.examined < MIN_CONTRADICTING)
+  ) {
+    return kept;
+  } else {
+    // The type's own threshold, unadapted to the name; the score 0: it added nothing to
+    // the kept confidence.
+    refreshed = [
+      ...evidence,
+      {
+        detector: 'values',
+        method: check.method,
+        describe: check.describe,
+        ...figures,
+        threshold: type.minMatchRatio,
+        score: 0,
+      },
+    ];
+  }
+  return { ...kept, summary: { ...kept.summary, evidence: refreshed } };
+}
+
+function isValuesEvidence(entry: unknown): entry is Record<string, unknown> {
+  return (
+    typeof entry === 'object' &&
+    entry !== null &&
+    (entry as { detector?: unknown }).detector === 'values'
+  );
 }

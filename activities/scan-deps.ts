@@ -4,6 +4,7 @@ import type { Client as ObjectStore } from 'minio';
 import type { Config } from '../config/load-config.js';
 import type { LlmAdjudicator } from '../infra/llm-adjudicator.js';
 import type { Database } from '../db/schema.js';
+import type { LoadedPacks } from '../infra/compliance-packs.js';
 import type { Logger } from '../infra/logger.js';
 import type { SecretBox } from '../infra/secret-box.js';
 import type { NetworkGuard } from '../scanners/sdk/contract.js';
@@ -53,6 +54,8 @@ export interface ScanActivityDeps {
   /** Put before every Redis channel and key, so that deployments sharing a Redis stay apart. */
   redisKeyPrefix?: string;
   tuning?: Partial<ScanTuning>;
+  /** The compliance rule packs loaded at start-up; the built-in ones when absent. */
+  compliancePacks?: LoadedPacks;
   /** LLM adjudication of ambiguous columns; absent when no LLM is configured. */
   adjudication?: { adjudicator: LlmAdjudicator; sendRawValues: boolean };
 }

@@ -11,6 +11,7 @@ import {
 import type { ScanRunError, ScanStageTimings } from '../db/queries/scan-runs.js';
 import type { ScanStatus } from '../db/schema.js';
 import type { ScanActivityDeps, Timed } from './scan-deps.js';
+import { evaluationOfRun } from '../db/queries/compliance-results.js';
 import { publishScanEvent } from './scan-events.js';
 import { elapsed, withHeartbeat } from './scan-support.js';
 
@@ -89,6 +90,7 @@ export function createScanFinalizeActivities(deps: ScanActivityDeps) {
             }
             const diff = await scanDiffSummary(trx, input.scanRunId);
             const classification = await classificationCounts(trx, input.scanRunId);
+            const compliance = await evaluationOfRun(trx, input.scanRunId);
             await finishScanRun(trx, input.scanRunId, {
               status,
               error,
@@ -103,6 +105,7 @@ export function createScanFinalizeActivities(deps: ScanActivityDeps) {
                 removed,
                 diff,
                 classification,
+                compliance,
               },
             });
             return { status, removed, diff, error };
@@ -127,7 +130,7 @@ export function createScanFinalizeActivities(deps: ScanActivityDeps) {
 /** Ends the stages still running at `now`: finalisation itself, or the stage that failed. */
 function closeOpenStages(timings: ScanStageTimings, now: Date): ScanStageTimings {
   const closed: ScanStageTimings = { ...timings };
-  for (const stage of ['prepare', 'discover', 'batches', 'finalize'] as const) {
+  for (const stage of ['prepare', 'discover', 'batches', 'compliance', 'finalize'] as const) {
     const timing = closed[stage];
     if (timing && !timing.finishedAt) {
       closed[stage] = {

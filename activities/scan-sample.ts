@@ -1,11 +1,22 @@
+import { infoTypeById } from '../core/classification/catalogue/index.js';
 import { ENGINE_VERSION } from '../core/classification/classification-engine.js';
 import { MASKED_VALUE } from '../core/classification/column-statistics.js';
+import type { ValueCheck } from '../core/classification/info-type.js';
+import {
+  countValueCheck,
+  type ValueCheckCounts,
+} from '../core/classification/value-check-counts.js';
 import { staleSuggestionDatasets } from '../db/queries/column-classifications.js';
 import { sql } from 'kysely';
 import { sensitiveColumns } from '../db/queries/catalog-upsert.js';
 import { loadBatch, recordOutcomes, type ItemOutcome } from '../db/queries/scan-manifest.js';
 import { loadScanRunContext } from '../db/queries/scan-run-updates.js';
-import { ScannerError, type DiscoveredDataset, type SampleRow } from '../scanners/sdk/contract.js';
+import {
+  ScannerError,
+  type DiscoveredDataset,
+  type SampleRow,
+  type SampleValue,
+} from '../scanners/sdk/contract.js';
 import { formatFqn } from '../scanners/sdk/fqn.js';
 import { withSource } from './scan-connection.js';
 import {
@@ -47,14 +58,30 @@ export interface SampleLine {
 }
 
 /**
+ * The line after a dataset's rows with what the value checks of its masked columns found in
+ * the values before they were masked: counts per column, never a value. It has no `fqn` and
+ * no `row`, so a reader of rows passes over it.
+ *
+ * @example
+ * // {"dataset":"shop.sales.payments","checks":{"card_number":{"infoType":"CREDIT_CARD","examined":20,"matched":0}}}
+ * if ('checks' in line) counts.set(line.dataset, new Map(Object.entries(line.checks)));
+ */
+export interface SampleChecksLine {
+  dataset: string;
+  checks: Record<string, ValueCheckCounts>;
+}
+
+/**
  * `sampleBatch` reads up to `SCAN_SAMPLE_ROWS` rows of each dataset of a batch and stores
  * them as one JSON Lines object per batch under `samples/<dataSourceId>/<scanRunId>/`,
  * expired by the bucket's lifecycle rule after `SAMPLE_RETENTION_DAYS`. Values of columns
  * the catalog already holds as confidential or restricted are masked before they are
- * stored. A dataset that has gone, is unreadable or may not be read is recorded as failed
- * and the batch goes on; an unreachable source fails the attempt (and is retried), except on
- * the last attempt, where the datasets it left unsampled are recorded as failed if any
- * dataset of the batch could be read.
+ * stored; for those whose catalog type has a value check, the check runs on the values
+ * before masking and only its counts are stored (`SampleChecksLine`), so that a source that
+ * masked its data shows it in the evidence. A dataset that has gone, is unreadable or may
+ * not be read is recorded as failed and the batch goes on; an unreachable source fails the
+ * attempt (and is retried), except on the last attempt, where the datasets it left unsampled
+ * are recorded as failed if any dataset of the batch could be read.
  *
  * @example
  * const { sampleBatch } = createScanSampleActivities(deps);
@@ -111,11 +138,12 @@ export function createScanSampleActivities(deps: ScanActivityDeps) {
           withSource(deps, input.dataSourceId, signal, async ({ connection }) => {
             const retryable: { fqn: string; error: ScannerError }[] = [];
             const sampleOne = async (dataset: DiscoveredDataset) => {
-              const maskedHere = new Set(
-                dataset.columns
-                  .filter((column) => masked.has(formatFqn([...dataset.path, column.name])))
-                  .map((column) => column.name),
-              );
+              const maskedHere = new Map<string, string | null>();
+              for (const column of dataset.columns) {
+                const fqn = formatFqn([...dataset.path, column.name]);
+                if (masked.has(fqn)) maskedHere.set(column.name, masked.get(fqn)!);
+              }
+              const checked = checkedColumns(maskedHere);
               const lines: string[] = [];
               // The line is assembled around the row's own JSON: the same text as
               // `JSON.stringify({ fqn, row })`, without encoding the name once per row.
@@ -130,9 +158,11 @@ export function createScanSampleActivities(deps: ScanActivityDeps) {
                 for await (const row of connection.sample(ref, {
                   rows: deps.config.scan.sampleRows,
                 })) {
+                  for (const [name, column] of checked) column.values.push(row[name] ?? null);
                   lines.push(`${head}${JSON.stringify(mask(row, maskedHere))}}`);
                 }
-                linesOf.set(dataset.fqn, lines);
+                const checks = checksLine(dataset.fqn, checked);
+                linesOf.set(dataset.fqn, checks ? [...lines, checks] : lines);
                 result.sampled += 1;
                 result.rows += lines.length;
                 outcomes.push({
@@ -198,7 +228,7 @@ function failedOutcome(fqn: string, error: ScannerError): ItemOutcome {
   return { fqn, status: 'failed', errorKind: error.kind, error: error.message, sampleRows: null };
 }
 
-function mask(row: SampleRow, masked: ReadonlySet<string>): SampleRow {
+function mask(row: SampleRow, masked: ReadonlyMap<string, unknown>): SampleRow {
   if (masked.size === 0) return row;
   const out = Object.create(null) as SampleRow;
   // Keys rather than `Object.entries`: no pair array per value, on every sampled row.
@@ -207,6 +237,39 @@ function mask(row: SampleRow, masked: ReadonlySet<string>): SampleRow {
     out[name] = value !== null && masked.has(name) ? MASKED_VALUE : value;
   }
   return out;
+}
+
+interface CheckedColumn {
+  infoType: string;
+  check: ValueCheck;
+  /** The raw values, in memory only until they are counted. */
+  values: SampleValue[];
+}
+
+/**
+ * The masked columns whose catalog type is a built-in one with a value check. A custom
+ * classifier's test is compiled from its workspace's definitions, which the sampler does
+ * not load: its columns keep their evidence as it was.
+ */
+function checkedColumns(masked: ReadonlyMap<string, string | null>): Map<string, CheckedColumn> {
+  const checked = new Map<string, CheckedColumn>();
+  for (const [name, infoType] of masked) {
+    const check = infoType === null ? undefined : infoTypeById(infoType)?.values;
+    if (infoType !== null && check) checked.set(name, { infoType, check, values: [] });
+  }
+  return checked;
+}
+
+/** The dataset's `SampleChecksLine`, or null when no checked column had a value to look at. */
+function checksLine(fqn: string, checked: ReadonlyMap<string, CheckedColumn>): string | null {
+  const checks: [string, ValueCheckCounts][] = [];
+  for (const [name, { infoType, check, values }] of checked) {
+    const counts = countValueCheck(check, values);
+    if (counts.examined > 0) checks.push([name, { infoType, ...counts }]);
+  }
+  if (checks.length === 0) return null;
+  const line: SampleChecksLine = { dataset: fqn, checks: Object.fromEntries(checks) };
+  return JSON.stringify(line);
 }
 
 /**

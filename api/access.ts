@@ -16,6 +16,9 @@ const NOUNS: Record<SubjectName, string> = {
   Pipeline: 'pipeline',
   Classifier: 'classifier',
   InfoTypeSetting: 'info type',
+  ComplianceRule: 'compliance rule',
+  ComplianceFinding: 'compliance finding',
+  ComplianceWaiver: 'compliance waiver',
 };
 
 /**

@@ -19,6 +19,7 @@ import { problem } from './problem.js';
 import { auditRoutes } from './routes/audit-routes.js';
 import { authRoutes } from './routes/auth-routes.js';
 import { diagnosticsRoutes } from './routes/diagnostics-routes.js';
+import { complianceRoutes } from './routes/compliance-routes.js';
 import { docsRoutes } from './routes/docs-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { registerPlainRoutes } from './routes/plain-routes-doc.js';
@@ -30,6 +31,7 @@ import { classifiersRoutes } from './routes/classifiers-routes.js';
 import { infoTypesRoutes } from './routes/infotypes-routes.js';
 import { BUILTIN_INFO_TYPES, infoTypeById } from '../core/classification/catalogue/index.js';
 import { classificationsRoutes } from './routes/classifications-routes.js';
+import { catalogAssetsRoutes } from './routes/catalog-assets-routes.js';
 import { hasActiveScan } from '../db/queries/data-sources.js';
 import { createSecretBox } from '../infra/secret-box.js';
 import { builtinScanners } from '../scanners/builtins.js';
@@ -128,6 +130,8 @@ export function createApp(deps: ApiDeps) {
   app.route('/', classifiersRoutes(deps, { infoTypeById }));
   app.route('/', infoTypesRoutes(deps, { builtins: BUILTIN_INFO_TYPES, infoTypeById }));
   app.route('/', classificationsRoutes(deps));
+  app.route('/', catalogAssetsRoutes(deps));
+  app.route('/', complianceRoutes(deps));
   app.route('/', diagnosticsRoutes(deps));
   app.route(
     '/',

@@ -1,5 +1,6 @@
 import type { Config } from '../config/load-config.js';
 import { createDb } from '../db/connection.js';
+import { startupRulePacks } from '../infra/compliance-packs.js';
 import type { Logger } from '../infra/logger.js';
 import { createObjectStore } from '../infra/object-store.js';
 import { createRedis } from '../infra/redis.js';
@@ -24,6 +25,7 @@ export function createApiDeps(
     redis,
     temporal,
     objectStore: createObjectStore(config.s3),
+    compliancePacks: startupRulePacks(config, logger),
     redisKeyPrefix: config.redis.keyPrefix,
     async close() {
       redis.disconnect();

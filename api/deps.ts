@@ -6,6 +6,7 @@ import type { Config } from '../config/load-config.js';
 import type { AppAbility } from '../core/permissions/ability-types.js';
 import type { ActorRecord } from '../db/queries/actors.js';
 import type { Database } from '../db/schema.js';
+import type { LoadedPacks } from '../infra/compliance-packs.js';
 import type { Logger } from '../infra/logger.js';
 import type { ScannerRegistry } from '../scanners/sdk/registry.js';
 
@@ -22,6 +23,11 @@ export interface ApiDeps {
    * asynchronous); the built-ins alone when not given.
    */
   scanners?: Promise<ScannerRegistry>;
+  /**
+   * The compliance rule packs loaded at start-up (a bad pack is listed in `problems`, and
+   * in `/ready`); read from `packFolders(config)` when not given.
+   */
+  compliancePacks?: LoadedPacks;
   /** Put before every Redis key the API writes, so that test runs sharing a Redis stay apart. */
   redisKeyPrefix?: string;
 }

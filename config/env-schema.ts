@@ -127,6 +127,8 @@ export const envSchema = z.object({
   LLM_SEND_RAW_VALUES: flag.default(false),
   LLM_CACHE_TTL_SECONDS: positiveInt.default(30 * 24 * 3600),
 
+  COMPLIANCE_PACKS_DIR: z.string().min(1).optional(),
+
   DEMO: flag.default(true),
   WORKER_SHUTDOWN_GRACE_SECONDS: positiveInt.default(30),
   READY_CHECK_TIMEOUT_MS: positiveInt.default(2000),

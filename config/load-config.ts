@@ -78,6 +78,8 @@ export interface Config {
     sendRawValues: boolean;
     cacheTtlSeconds: number;
   };
+  /** A folder of extra rule packs (`*.json`) loaded beside the built-in ones. */
+  compliance: { packsDir: string | undefined };
   demo: boolean;
   worker: { shutdownGraceMs: number };
   readiness: { timeoutMs: number };
@@ -229,6 +231,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = proces
       sendRawValues: env.LLM_SEND_RAW_VALUES,
       cacheTtlSeconds: env.LLM_CACHE_TTL_SECONDS,
     },
+    compliance: { packsDir: env.COMPLIANCE_PACKS_DIR },
     demo: env.DEMO,
     worker: { shutdownGraceMs: env.WORKER_SHUTDOWN_GRACE_SECONDS * 1000 },
     readiness: { timeoutMs: env.READY_CHECK_TIMEOUT_MS },

@@ -23,6 +23,9 @@ interface PermissionColumns {
   AuditLog: ColumnsOf<'AuditLog', 'audit_log'>;
   Classifier: ColumnsOf<'Classifier', 'classifiers'>;
   InfoTypeSetting: ColumnsOf<'InfoTypeSetting', 'info_type_settings'>;
+  ComplianceRule: ColumnsOf<'ComplianceRule', 'compliance_rules'>;
+  ComplianceFinding: ColumnsOf<'ComplianceFinding', 'compliance_results' | 'catalog_assets'>;
+  ComplianceWaiver: ColumnsOf<'ComplianceWaiver', 'compliance_waivers'>;
 }
 
 /**
@@ -30,7 +33,9 @@ interface PermissionColumns {
  * Fields left out here (a data source's `settings`, say) cannot appear in a row condition:
  * the translation throws rather than guess. Columns are qualified so the filters keep
  * working in joins. `ScanRun` rows belong to a workspace through their data source, so a
- * scan-run query joins `data_sources` before applying the filter.
+ * scan-run query joins `data_sources` before applying the filter. A `ComplianceFinding` has
+ * the sensitivity of its asset, so a finding query joins `catalog_assets` (as the
+ * classification review queue does) and the filter reads the asset's level.
  *
  * @example
  * db.selectFrom('scan_runs')
@@ -79,5 +84,21 @@ export const permissionColumns: PermissionColumns = {
   InfoTypeSetting: {
     workspaceId: 'info_type_settings.workspace_id',
     infoType: 'info_type_settings.info_type',
+  },
+  ComplianceRule: {
+    id: 'compliance_rules.id',
+    workspaceId: 'compliance_rules.workspace_id',
+    createdBy: 'compliance_rules.created_by',
+  },
+  ComplianceFinding: {
+    id: 'compliance_results.id',
+    workspaceId: 'compliance_results.workspace_id',
+    dataSourceId: 'compliance_results.data_source_id',
+    sensitivity: { column: 'catalog_assets.sensitivity', levels: SENSITIVITY_LEVELS },
+  },
+  ComplianceWaiver: {
+    id: 'compliance_waivers.id',
+    workspaceId: 'compliance_waivers.workspace_id',
+    requestedBy: 'compliance_waivers.requested_by',
   },
 };

@@ -1,3 +1,4 @@
+import { startupRulePacks } from '../infra/compliance-packs.js';
 import type { Kysely } from 'kysely';
 import type { ActivityDeps } from '../activities/index.js';
 import type { ScanTuning } from '../activities/scan-deps.js';
@@ -72,6 +73,7 @@ export async function createWorkerDeps(
       denyCidrs: config.scan.denyCidrs,
     }),
     logger,
+    compliancePacks: startupRulePacks(config, logger),
     ...(adjudicator
       ? { adjudication: { adjudicator, sendRawValues: config.llm.sendRawValues } }
       : {}),

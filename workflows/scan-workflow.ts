@@ -77,7 +77,7 @@ const { sampleBatch } = proxyActivities<ScanActivities>({
     maximumAttempts: 4,
   },
 });
-const { classifyBatch, evaluateCompliance, updateCatalog } = proxyActivities<ScanActivities>({
+const { classifyBatch, updateCatalog, evaluateCompliance } = proxyActivities<ScanActivities>({
   startToCloseTimeout: '15 minutes',
   heartbeatTimeout: '20 seconds',
   retry: {
@@ -106,8 +106,9 @@ const { publishScanEvents } = proxyActivities<ScanActivities>({
 /**
  * The durable scan of one data source: prepare (check the connection) → discover (the
  * manifest goes to PostgreSQL) → containers into the catalog → the datasets' batches, at
- * most `SCAN_CONCURRENCY` in flight, each sampled, classified, checked for compliance and
- * written to the catalog → finalize (deletions, outcome) with stage events along the way.
+ * most `SCAN_CONCURRENCY` in flight, each sampled, classified and written to the catalog →
+ * compliance (the rules judge what the catalog now holds) → finalize (deletions, outcome),
+ * with stage events along the way.
  * Progress lives in workflow state (`scanProgressQuery`) and in the run's row. One failing
  * dataset never fails the scan; a final failure fails it with its cause in
  * `scan_runs.error`; cancellation ends it as `cancelled`. Neither deletes catalog assets.
@@ -160,6 +161,8 @@ export async function scanWorkflow(input: ScanWorkflowInput): Promise<ScanWorkfl
     }
     renew = await runBatches(ref, settings, state);
     if (!renew) {
+      await enter('compliance');
+      await checkCompliance(ref, state);
       await enter('finalize');
       // Every batch is in: a cancel arriving now is too late to stop the scan half-way, and
       // must not leave the run's row without an outcome.
@@ -205,6 +208,25 @@ export async function scanWorkflow(input: ScanWorkflowInput): Promise<ScanWorkfl
   };
 }
 
+/**
+ * Evaluates the compliance rules once every batch is in. A failure after the retries does
+ * not fail the scan: the catalog is written and stands, the run's stats say that compliance
+ * was not evaluated, and an evaluation on demand can follow.
+ */
+async function checkCompliance(
+  ref: { scanRunId: string; dataSourceId: string },
+  state: ScanState,
+): Promise<void> {
+  const busy = state.timings.busyMs;
+  try {
+    const checked = await evaluateCompliance(ref);
+    if (busy) busy.compliance += checked.ms;
+  } catch (error) {
+    if (isCancellation(error)) throw error;
+    log.warn('compliance evaluation failed; the scan goes on', { error: String(error) });
+  }
+}
+
 /** `prepareScan` with the worker's retry pacing for an unreachable source. */
 function prepareActivity(settings: ScanSettings) {
   const retry = settings.prepareRetry;
@@ -244,8 +266,6 @@ async function runBatches(
     busy.sample += sampled.ms;
     const classified = await classifyBatch(input);
     busy.classify += classified.ms;
-    const checked = await evaluateCompliance(input);
-    busy.compliance += checked.ms;
     const catalogued = await updateCatalog(input);
     busy.catalog += catalogued.ms;
     // Batches finish out of order; the row's counters only grow.

@@ -1,4 +1,5 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { packReadiness, startupRulePacks } from '../../infra/compliance-packs.js';
 import { checkReadiness } from '../../infra/readiness.js';
 import type { ApiDeps, AppEnv } from '../deps.js';
 
@@ -15,6 +16,17 @@ const readiness = z
       redis: dependencyCheck,
       temporal: dependencyCheck,
       minio: dependencyCheck,
+    }),
+    details: z.object({
+      compliancePacks: z.object({
+        loaded: z.array(z.string()),
+        rejected: z.array(
+          z.object({
+            file: z.string(),
+            issues: z.array(z.object({ path: z.string(), message: z.string() })),
+          }),
+        ),
+      }),
     }),
   })
   .openapi('Readiness');
@@ -37,7 +49,10 @@ const readyRoute = createRoute({
   path: '/ready',
   tags: ['operations'],
   summary: 'Every dependency answers',
-  description: 'Checks PostgreSQL, Redis, Temporal and MinIO, each with a timeout.',
+  description:
+    'Checks PostgreSQL, Redis, Temporal and MinIO, each with a timeout. `details` lists the ' +
+    'compliance rule packs in force and any rejected at start-up; a rejected pack does not ' +
+    'make the service unready.',
   responses: {
     200: {
       description: 'All dependencies are up',
@@ -53,6 +68,7 @@ const readyRoute = createRoute({
 /** `/health` for liveness probes, `/ready` for load balancers and start-up scripts. */
 export function healthRoutes(deps: ApiDeps) {
   const app = new OpenAPIHono<AppEnv>();
+  const packs = packReadiness(deps.compliancePacks ?? startupRulePacks(deps.config, deps.logger));
   app.openapi(healthRoute, (c) => c.json({ status: 'ok' as const }, 200));
   app.openapi(readyRoute, async (c) => {
     const result = await checkReadiness(
@@ -60,7 +76,8 @@ export function healthRoutes(deps: ApiDeps) {
       deps.config.readiness.timeoutMs,
     );
     c.header('Cache-Control', 'no-store');
-    return result.status === 'ready' ? c.json(result, 200) : c.json(result, 503);
+    const body = { ...result, details: { compliancePacks: packs } };
+    return result.status === 'ready' ? c.json(body, 200) : c.json(body, 503);
   });
   return app;
 }

@@ -207,9 +207,13 @@ export function createClassificationEngine(options: EngineOptions = {}): Classif
  * The distinct values the built-in checks run on: all of them, or for a column of many
  * different values the `MAX_CHECKED_DISTINCT` most frequent (ties by value, so the choice
  * does not depend on the order of the sample). Ratios and the evidence's `examined` count
- * the occurrences of those values.
+ * the occurrences of those values. Exported for the sampler, which counts a masked column's
+ * checks the same way (see `countValueCheck`).
+ *
+ * @example
+ * valuesToCheck(new Map([['a', 2]])); // { values: Map { 'a' => 2 }, examined: 2 }
  */
-function valuesToCheck(distinct: ReadonlyMap<string, number>): {
+export function valuesToCheck(distinct: ReadonlyMap<string, number>): {
   values: ReadonlyMap<string, number>;
   examined: number;
 } {

@@ -31,6 +31,9 @@ export const SUBJECTS = [
   'Pipeline',
   'Classifier',
   'InfoTypeSetting',
+  'ComplianceRule',
+  'ComplianceFinding',
+  'ComplianceWaiver',
 ] as const;
 
 /** @example const type: SubjectName = 'DataSource'; */
@@ -73,6 +76,21 @@ export interface SubjectFields {
   Classifier: { id?: string; workspaceId: string; createdBy?: string | null };
   /** The threshold overrides of one information type in one workspace. */
   InfoTypeSetting: { workspaceId: string; infoType?: string };
+  /** A workspace's own compliance rule (built-in rules belong to no workspace: everyone reads them). */
+  ComplianceRule: { id?: string; workspaceId: string; createdBy?: string | null };
+  /**
+   * A compliance result that is or was failing. `sensitivity` is its asset's: a finding
+   * describes the asset (names, columns, evidence), so it is exactly as readable as the asset.
+   */
+  ComplianceFinding: {
+    id?: string;
+    workspaceId: string;
+    dataSourceId?: string;
+    /** One of `SENSITIVITY_LEVELS`, typed as `string` for the same reason as `CatalogAsset`. */
+    sensitivity: string;
+  };
+  /** An exception to one finding; who asked for it decides whether they may withdraw it. */
+  ComplianceWaiver: { id?: string; workspaceId: string; requestedBy?: string | null };
 }
 
 type TaggedSubject = { [K in SubjectName]: SubjectFields[K] & ForcedSubject<K> }[SubjectName];

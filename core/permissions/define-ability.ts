@@ -23,11 +23,24 @@ function readOnly({ builder, inWorkspaces, isWorkspace }: RoleScope, upTo: Sensi
   builder.can('read', 'Workspace', isWorkspace);
   builder.can(
     'read',
-    ['Membership', 'DataSource', 'ScanRun', 'Pipeline', 'Classifier', 'InfoTypeSetting'],
+    [
+      'Membership',
+      'DataSource',
+      'ScanRun',
+      'Pipeline',
+      'Classifier',
+      'InfoTypeSetting',
+      'ComplianceRule',
+      'ComplianceWaiver',
+    ],
     inWorkspaces,
   );
   builder.cannot('read', 'DataSource', [...DATA_SOURCE_CONNECTION_FIELDS], inWorkspaces);
-  builder.can('read', 'CatalogAsset', { ...inWorkspaces, sensitivity: { $lte: upTo } });
+  // A finding names its asset and quotes its evidence, so it has the asset's ceiling.
+  builder.can('read', ['CatalogAsset', 'ComplianceFinding'], {
+    ...inWorkspaces,
+    sensitivity: { $lte: upTo },
+  });
 }
 
 const grantsByRole: Record<Role, (scope: RoleScope) => void> = {
@@ -46,14 +59,23 @@ const grantsByRole: Record<Role, (scope: RoleScope) => void> = {
     builder.can('update', 'ScanRun', { ...inWorkspaces, requestedBy: userId });
     builder.can(['create', 'approve'], 'Pipeline', inWorkspaces);
     builder.can(['update', 'delete'], 'Pipeline', own);
+    // Engineers ask for exceptions; stewards decide them. A requester may withdraw their own
+    // request (the route allows that only while it is still `requested`).
+    builder.can('create', 'ComplianceWaiver', inWorkspaces);
+    builder.can('delete', 'ComplianceWaiver', { ...inWorkspaces, requestedBy: userId });
   },
 
   data_steward({ builder, inWorkspaces, isWorkspace }) {
     builder.can('read', 'Workspace', isWorkspace);
     builder.can('read', ['Membership', 'Pipeline', 'AuditLog'], inWorkspaces);
-    builder.can('manage', ['DataSource', 'Classifier', 'InfoTypeSetting'], inWorkspaces);
+    builder.can(
+      'manage',
+      ['DataSource', 'Classifier', 'InfoTypeSetting', 'ComplianceRule', 'ComplianceWaiver'],
+      inWorkspaces,
+    );
     builder.can(['read', 'create', 'update'], 'ScanRun', inWorkspaces);
     builder.can(['read', 'update', 'approve'], 'CatalogAsset', inWorkspaces);
+    builder.can('read', 'ComplianceFinding', inWorkspaces);
   },
 
   admin({ builder, inWorkspaces, isWorkspace }) {
@@ -68,6 +90,9 @@ const grantsByRole: Record<Role, (scope: RoleScope) => void> = {
         'Pipeline',
         'Classifier',
         'InfoTypeSetting',
+        'ComplianceRule',
+        'ComplianceFinding',
+        'ComplianceWaiver',
       ],
       inWorkspaces,
     );

@@ -30,7 +30,7 @@ export interface AssetWrite {
   description: string | null;
   properties: Record<string, unknown>;
   fingerprint: string | null;
-  /** Applied only when the asset is new; a steward's later choice is never overwritten. */
+  /** Applied when the asset is new, and later only to raise it (see `raiseSensitivities`). */
   sensitivity: Sensitivity | null;
 }
 
@@ -54,7 +54,7 @@ export interface ExistingAsset {
  * Keys of `properties` that only a sampling scan computes. An incremental scan that skipped
  * sampling an unchanged dataset leaves them out, and the catalog keeps the previous values.
  */
-const DERIVED_KEYS = ['classification', 'compliance'] as const;
+const DERIVED_KEYS = ['classification'] as const;
 
 const mergedProperties = sql.raw(
   [
@@ -132,7 +132,32 @@ export async function upsertAssets(
            updated_at = case when ${changed} then now() else catalog_assets.updated_at end
     returning id, fqn`.execute(db);
   for (const row of written) ids.set(row.fqn, row.id);
+  await raiseSensitivities(db, scope, rows);
   return ids;
+}
+
+const LEVELS = sql`array['public', 'internal', 'confidential', 'restricted']`;
+
+/**
+ * Raises the sensitivity of assets a scan now finds more sensitive (a column that came to
+ * hold diagnoses, a table that gained one), and never lowers it: a lower level may be a
+ * steward's call, and the catalog's read filters must not lag behind the data.
+ */
+async function raiseSensitivities(
+  db: Db,
+  scope: CatalogScope,
+  rows: readonly { fqn: string; sensitivity: Sensitivity | null }[],
+): Promise<void> {
+  const raised = rows.filter((row) => row.sensitivity !== null);
+  if (raised.length === 0) return;
+  await sql`
+    update catalog_assets a
+       set sensitivity = r.sensitivity, version = a.version + 1, updated_at = now()
+      from jsonb_to_recordset(${JSON.stringify(raised)}::jsonb) as r(fqn text, sensitivity text)
+     where a.data_source_id = ${scope.dataSourceId}::uuid and a.fqn = r.fqn
+       and array_position(${LEVELS}, r.sensitivity) > array_position(${LEVELS}, a.sensitivity::text)`.execute(
+    db,
+  );
 }
 
 /**
@@ -227,27 +252,33 @@ export async function markAssetsDeleted(
 }
 
 /**
- * Column fqns of a source that the catalog holds as `confidential` or `restricted`: their
- * sampled values are masked before they are stored.
+ * Columns of a source that the catalog holds as `confidential` or `restricted`: their
+ * sampled values are masked before they are stored. Each maps to the information type of its
+ * catalog summary (null when there is none): the sampler runs that type's value check on the
+ * values before masking them, so a fix in the source still shows in the evidence.
  *
  * @example
  * const masked = await sensitiveColumns(db, dataSourceId, columnFqns);
+ * masked.get('shop.sales.payments.card_number'); // 'CREDIT_CARD'
  */
 export async function sensitiveColumns(
   db: Db,
   dataSourceId: string,
   fqns: readonly string[],
-): Promise<Set<string>> {
-  if (fqns.length === 0) return new Set();
+): Promise<Map<string, string | null>> {
+  if (fqns.length === 0) return new Map();
   const rows = await db
     .selectFrom('catalog_assets')
-    .select('fqn')
+    .select([
+      'fqn',
+      sql<string | null>`properties -> 'classification' ->> 'infoType'`.as('info_type'),
+    ])
     .where('data_source_id', '=', dataSourceId)
     .where('kind', '=', 'column')
     .where('sensitivity', 'in', ['confidential', 'restricted'])
     .where(sql<boolean>`fqn = any(${[...fqns]}::text[])`)
     .execute();
-  return new Set(rows.map((row) => row.fqn));
+  return new Map(rows.map((row) => [row.fqn, row.info_type]));
 }
 
 /**

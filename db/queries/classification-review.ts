@@ -337,8 +337,8 @@ export async function raiseSensitivity(
 /**
  * Brings a column's catalog summary (`properties.classification`) in line with a decision at
  * once, rather than at the next scan: an approved type becomes the column's type with the
- * steward as its evidence; rejecting the column's current type clears it. Moves the asset's
- * version when the summary changed.
+ * steward as its first evidence, followed by what the engine found for that type; rejecting
+ * the column's current type clears it. Moves the asset's version when the summary changed.
  *
  * @example
  * await applyDecisionToSummary(trx, assetId, { infoType: 'EMAIL_ADDRESS', status: 'approved', sensitivity: 'confidential', by: userId });
@@ -361,7 +361,12 @@ export async function applyDecisionToSummary(
             'sensitivity', ${decision.sensitivity}::text, 'confidence', 1,
             'evidence', jsonb_build_array(jsonb_build_object(
               'detector', 'steward', 'status', 'approved', 'by', ${decision.by}::text,
-              'at', to_char(now() at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))))`
+              'at', to_char(now() at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')))
+              -- What the engine saw stays beside the decision: compliance rules read its
+              -- value check (a clear card number approved as such is still in clear).
+              || coalesce((select cc.evidence from column_classifications cc
+                            where cc.asset_id = catalog_assets.id
+                              and cc.info_type = ${decision.infoType}::text), '[]'::jsonb))`
       : sql`(properties -> 'classification') || jsonb_build_object(
             'infoType', null, 'status', null, 'sensitive', false, 'sensitivity', null,
             'confidence', 0)`;

@@ -38,7 +38,6 @@ export interface ManifestItem {
   error: string | null;
   sampleRows: number | null;
   classification: unknown;
-  compliance: unknown;
 }
 
 /**
@@ -121,7 +120,6 @@ export async function loadBatch(db: Db, scanRunId: string, batch: number): Promi
       'error',
       'sample_rows',
       'classification',
-      'compliance',
     ])
     .where('scan_run_id', '=', scanRunId)
     .where('batch', '=', batch)
@@ -138,7 +136,6 @@ export async function loadBatch(db: Db, scanRunId: string, batch: number): Promi
     error: row.error,
     sampleRows: row.sample_rows,
     classification: row.classification,
-    compliance: row.compliance,
   }));
 }
 
@@ -155,7 +152,6 @@ export interface ItemOutcome {
   error?: string | null;
   sampleRows?: number | null;
   classification?: unknown;
-  compliance?: unknown;
 }
 
 /**
@@ -181,8 +177,6 @@ export async function recordOutcomes(
     sample_rows: outcome.sampleRows ?? null,
     has_classification: 'classification' in outcome,
     classification: outcome.classification ?? null,
-    has_compliance: 'compliance' in outcome,
-    compliance: outcome.compliance ?? null,
   }));
   await sql`
     update scan_datasets d
@@ -191,12 +185,10 @@ export async function recordOutcomes(
            error = case when r.has_error then r.error else d.error end,
            sample_rows = case when r.has_rows then r.sample_rows else d.sample_rows end,
            classification = case when r.has_classification then r.classification else d.classification end,
-           compliance = case when r.has_compliance then r.compliance else d.compliance end,
            updated_at = now()
       from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(
              fqn text, status text, has_error boolean, error_kind text, error text,
-             has_rows boolean, sample_rows int, has_classification boolean, classification jsonb,
-             has_compliance boolean, compliance jsonb)
+             has_rows boolean, sample_rows int, has_classification boolean, classification jsonb)
      where d.scan_run_id = ${scanRunId}::uuid and d.fqn = r.fqn`.execute(db);
 }
 

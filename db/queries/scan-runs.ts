@@ -13,7 +13,8 @@ type Db = Kysely<Database>;
  * @example
  * const stage: ScanStage = 'discover';
  */
-export type ScanStage = 'queued' | 'prepare' | 'discover' | 'batches' | 'finalize' | 'done';
+export type ScanStage =
+  'queued' | 'prepare' | 'discover' | 'batches' | 'compliance' | 'finalize' | 'done';
 
 /**
  * Wall time of one stage.
@@ -39,6 +40,7 @@ export interface ScanStageTimings {
   prepare?: StageTiming;
   discover?: StageTiming;
   batches?: StageTiming;
+  compliance?: StageTiming;
   finalize?: StageTiming;
   busyMs?: { sample: number; classify: number; compliance: number; catalog: number };
 }

@@ -117,6 +117,8 @@ const PATTERN_EXAMPLES: Record<string, () => string> = {
   '^platform-check-[0-9a-f-]{36}$': () => `platform-check-${randomUUID()}`,
   '^[a-z0-9][a-z0-9-]*$': () => `gen-${randomBytes(5).toString('hex')}`,
   '^[A-Z][A-Z0-9_]{1,63}$': () => `GEN_${randomBytes(5).toString('hex').toUpperCase()}`,
+  // Compliance rule ids (`RULE_ID_PATTERN`).
+  '^[a-z0-9]+(?:[.-][a-z0-9]+)*$': () => `gen-${randomBytes(5).toString('hex')}`,
 };
 
 function exampleString(schema: JsonSchema): string {
@@ -177,7 +179,10 @@ export type IdKind =
   | 'platformCheck'
   | 'classifier'
   | 'infoType'
-  | 'catalogAsset';
+  | 'catalogAsset'
+  | 'complianceRule'
+  | 'complianceFinding'
+  | 'complianceWaiver';
 
 const KIND_OF_COLLECTION: Record<string, IdKind> = {
   users: 'user',
@@ -190,6 +195,10 @@ const KIND_OF_COLLECTION: Record<string, IdKind> = {
   assets: 'catalogAsset',
   // `/catalog/assets/{id}/classifications/{infoType}`: the type a column is classified as.
   classifications: 'infoType',
+  // `/compliance/rules/{ruleId}`: a rule's text id; findings and waivers take uuids.
+  rules: 'complianceRule',
+  findings: 'complianceFinding',
+  waivers: 'complianceWaiver',
 };
 
 /**

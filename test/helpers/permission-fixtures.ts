@@ -9,7 +9,15 @@ export type SubjectRow = { key: string } & Record<string, unknown>;
 
 /** Seeded rows per subject, as the API would present them to `ability.can`. */
 export type PermissionWorld = Record<
-  Exclude<SubjectName, 'Pipeline' | 'Classifier' | 'InfoTypeSetting'>,
+  Exclude<
+    SubjectName,
+    | 'Pipeline'
+    | 'Classifier'
+    | 'InfoTypeSetting'
+    | 'ComplianceRule'
+    | 'ComplianceFinding'
+    | 'ComplianceWaiver'
+  >,
   SubjectRow[]
 > & {
   actors: Actor[];

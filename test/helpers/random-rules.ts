@@ -3,8 +3,19 @@ import type { SubjectName } from '../../core/permissions/ability-types.js';
 import type { SeededRandom } from '../../scripts/demo/seeded-random.js';
 import type { PermissionWorld } from './permission-fixtures.js';
 
-/** Subjects the random-rule world seeds (pipelines have no table yet; classifiers are not seeded). */
-export type FilteredSubject = Exclude<SubjectName, 'Pipeline' | 'Classifier' | 'InfoTypeSetting'>;
+/**
+ * Subjects the random-rule world seeds (pipelines have no table yet; classifiers and the
+ * compliance subjects are not seeded).
+ */
+export type FilteredSubject = Exclude<
+  SubjectName,
+  | 'Pipeline'
+  | 'Classifier'
+  | 'InfoTypeSetting'
+  | 'ComplianceRule'
+  | 'ComplianceFinding'
+  | 'ComplianceWaiver'
+>;
 
 type GeneratedRule = RawRuleOf<MongoAbility>;
 

@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { ROLES, type Role } from '../../core/permissions/vocabulary.js';
 import type { AuthApi } from './auth-api.js';
 import { bearer, createTestUser, login, type Send, type TestUser } from './auth.js';
+import { complianceFixture, type TenantCompliance } from './compliance-fixtures.js';
 import type { IdKind } from './openapi-routes.js';
 
 /** A user who has signed in, with their access token. */
@@ -21,6 +22,11 @@ export interface Tenant {
   scanRunId: string;
   /** A classifier of the tenant's data steward, defining an information type of its own. */
   classifier: { id: string; name: string; infoType: string };
+  /**
+   * A custom compliance rule of the steward's, a failing result of it on the scanned column
+   * (a finding, written directly as an evaluation would) and a waiver the engineer asked for.
+   */
+  compliance: TenantCompliance;
   /** The ids of the tenant's objects, by the kind of path parameter that takes them. */
   ids: Record<IdKind, string[]>;
   /** Ids, e-mail addresses, slug and name: strings no other tenant's answer may contain. */
@@ -140,6 +146,14 @@ export async function createTenant(api: AuthApi, adminToken: string, label: stri
   };
 
   const columnAssetId = await catalogColumn(api, workspace.id, dataSource.id, scanRunId, infoType);
+  const compliance = await complianceFixture(api, {
+    workspaceId: workspace.id,
+    dataSourceId: dataSource.id,
+    assetId: columnAssetId,
+    steward: members.data_steward.token,
+    engineer: members.data_engineer.token,
+    label: slug,
+  });
 
   const users = [...Object.values(members), invited, disabled];
   const tenant: Tenant = {
@@ -150,6 +164,7 @@ export async function createTenant(api: AuthApi, adminToken: string, label: stri
     dataSource,
     scanRunId,
     classifier,
+    compliance,
     ids: {
       user: users.map((user) => user.id),
       workspace: [workspace.id],
@@ -159,6 +174,9 @@ export async function createTenant(api: AuthApi, adminToken: string, label: stri
       classifier: [classifier.id],
       infoType: [infoType],
       catalogAsset: [columnAssetId],
+      complianceRule: [compliance.ruleId],
+      complianceFinding: [compliance.findingId],
+      complianceWaiver: [compliance.waiverId],
     },
     secrets: [
       workspace.id,
@@ -171,6 +189,9 @@ export async function createTenant(api: AuthApi, adminToken: string, label: stri
       classifier.name,
       infoType,
       columnAssetId,
+      compliance.ruleId,
+      compliance.findingId,
+      compliance.waiverId,
       ...users.flatMap((user) => [user.id, user.email]),
     ],
   };

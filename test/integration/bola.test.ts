@@ -222,6 +222,26 @@ const PROBES: DisclosureProbe[] = [
   { path: ({ A }) => `/api/v1/audit?objectId=${A.workspace.id}` },
   { path: ({ A }) => `/api/v1/audit?objectId=${A.members.viewer.id}` },
   { path: ({ A }) => `/api/v1/audit?actorUserId=${A.members.admin.id}` },
+  { path: () => '/api/v1/compliance/packs' },
+  { path: () => '/api/v1/compliance/rules?limit=200' },
+  { path: ({ A }) => `/api/v1/compliance/rules?workspaceId=${A.workspace.id}` },
+  ...(['open', 'waived', 'resolved'] as const).map((state) => ({
+    path: () => `/api/v1/compliance/findings?limit=200&state=${state}`,
+  })),
+  { path: ({ A }) => `/api/v1/compliance/findings?workspaceId=${A.workspace.id}` },
+  { path: ({ A }) => `/api/v1/compliance/findings?dataSourceId=${A.dataSource.id}` },
+  { path: ({ A }) => `/api/v1/compliance/findings?ruleId=${A.compliance.ruleId}` },
+  { path: () => '/api/v1/compliance/findings/export?format=csv' },
+  { path: () => '/api/v1/compliance/findings/export?format=json' },
+  { path: ({ A }) => `/api/v1/compliance/findings/export?workspaceId=${A.workspace.id}` },
+  { path: () => '/api/v1/compliance/summary' },
+  { path: ({ A }) => `/api/v1/compliance/summary?workspaceId=${A.workspace.id}` },
+  { path: ({ A }) => `/api/v1/compliance/summary?dataSourceId=${A.dataSource.id}` },
+  { path: () => '/api/v1/compliance/waivers?limit=200' },
+  { path: ({ A }) => `/api/v1/compliance/waivers?workspaceId=${A.workspace.id}` },
+  { path: ({ A }) => `/api/v1/compliance/waivers?findingId=${A.compliance.findingId}` },
+  { path: () => '/api/v1/compliance/evaluations?limit=200' },
+  { path: ({ A }) => `/api/v1/compliance/evaluations?dataSourceId=${A.dataSource.id}` },
 ];
 
 describe('lists show B’s users nothing of A', () => {
@@ -277,6 +297,14 @@ describe('lists show B’s users nothing of A', () => {
     expect(await get(`/api/v1/infotypes?workspaceId=${A.workspace.id}`)).toContain(
       A.classifier.infoType,
     );
+    expect(await get('/api/v1/compliance/rules?limit=200')).toContain(A.compliance.ruleId);
+    expect(await get('/api/v1/compliance/findings')).toContain(A.compliance.findingId);
+    expect(await get('/api/v1/compliance/findings/export?format=csv')).toContain(
+      A.compliance.findingId,
+    );
+    expect(await get('/api/v1/compliance/summary')).toContain(A.dataSource.id);
+    expect(await get('/api/v1/compliance/waivers')).toContain(A.compliance.waiverId);
+    expect(await get('/api/v1/compliance/evaluations')).toContain(A.dataSource.id);
   });
 });
 

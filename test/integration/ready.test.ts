@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -74,7 +74,12 @@ describe('GET /ready with each dependency down and back', () => {
     });
     await Promise.all(Object.values(services).map((service) => service.start()));
 
+    // An operator's pack folder with one file that is not a valid pack.
+    const packs = join(dir, 'packs');
+    mkdirSync(packs);
+    writeFileSync(join(packs, 'broken.json'), '{"id": "acme", "rules": [');
     const config = testConfig({
+      COMPLIANCE_PACKS_DIR: packs,
       DATABASE_URL: `postgres://governance:${password}@127.0.0.1:${pgPort}/governance`,
       REDIS_URL: `redis://:${password}@127.0.0.1:${redisPort}`,
       TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`,
@@ -95,9 +100,14 @@ describe('GET /ready with each dependency down and back', () => {
     rmSync(dir, { recursive: true, force: true });
   }, 120_000);
 
-  it('is 200 with every dependency up, each with its latency', async () => {
-    const body = await untilReady(30_000);
+  it('is 200 with every dependency up, each with its latency, and lists a rejected pack', async () => {
+    const body = (await untilReady(30_000)) as Readiness & {
+      details: { compliancePacks: { loaded: string[]; rejected: { file: string }[] } };
+    };
     expect(body.status).toBe('ready');
+    // A bad pack stops nothing: the built-in packs are in force and the service is ready.
+    expect(body.details.compliancePacks.loaded).toEqual(['ccpa', 'gdpr', 'hipaa', 'pci-dss']);
+    expect(body.details.compliancePacks.rejected).toMatchObject([{ file: 'broken.json' }]);
     for (const check of Object.values(body.checks)) {
       expect(check).toMatchObject({ status: 'up' });
       expect(check.latencyMs).toBeGreaterThanOrEqual(0);

@@ -88,7 +88,7 @@ describe('scanWorkflow on a PostgreSQL source', () => {
       batchesTotal: 3,
       error: null,
     });
-    for (const stage of ['prepare', 'discover', 'batches', 'finalize'] as const) {
+    for (const stage of ['prepare', 'discover', 'batches', 'compliance', 'finalize'] as const) {
       expect(run!.timings[stage]?.ms, stage).toBeGreaterThanOrEqual(0);
     }
     expect(run!.timings.busyMs!.sample).toBeGreaterThan(0);
@@ -173,14 +173,14 @@ describe('scanWorkflow on a PostgreSQL source', () => {
     expect(customersAsset.properties).not.toHaveProperty('sampling');
     expect(customersAsset.properties).toMatchObject({
       rowEstimate: 40,
-      compliance: { sensitiveColumns: 3, findings: [{ rule: 'pci-card-data' }] },
+      classification: { sensitiveColumns: 3, highestSensitivity: 'restricted' },
     });
   });
 
   it('published stage changes and progress on the scan events channel', async () => {
     const mine = events.filter((event) => event.scanRunId === firstRun);
     const stages = mine.flatMap((event) => (event.type === 'stage' ? [event.stage] : []));
-    expect(stages).toEqual(['prepare', 'discover', 'batches', 'finalize']);
+    expect(stages).toEqual(['prepare', 'discover', 'batches', 'compliance', 'finalize']);
     const progress = mine.filter((event) => event.type === 'progress');
     expect(progress).toHaveLength(3);
     expect(progress.at(-1)).toMatchObject({ datasetsTotal: 8 });

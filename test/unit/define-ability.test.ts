@@ -83,6 +83,9 @@ function variants(type: SubjectName): Variant[] {
           Pipeline: subject('Pipeline', { workspaceId, createdBy: by }),
           Classifier: subject('Classifier', { workspaceId, createdBy: by }),
           InfoTypeSetting: subject('InfoTypeSetting', { workspaceId, infoType: 'EMAIL_ADDRESS' }),
+          ComplianceRule: subject('ComplianceRule', { workspaceId, createdBy: by }),
+          ComplianceFinding: subject('ComplianceFinding', { workspaceId, sensitivity }),
+          ComplianceWaiver: subject('ComplianceWaiver', { workspaceId, requestedBy: by }),
         };
         out.push({ ...base, object: objects[type] });
       }
@@ -138,6 +141,9 @@ describe('defineAbilityFor: the role matrix', () => {
       'AuditLog',
       'CatalogAsset',
       'Classifier',
+      'ComplianceFinding',
+      'ComplianceRule',
+      'ComplianceWaiver',
       'DataSource',
       'InfoTypeSetting',
       'Membership',

@@ -14,6 +14,9 @@ import { atMostDistinct, atMostLength } from './shapes.js';
 export const HEALTH_TYPES: readonly InfoTypeDefinition[] = [
   {
     id: 'ICD10_CODE',
+    // Letter-and-digits codes are everywhere (`E010007` employee numbers, SKUs): the values
+    // alone never make a column a diagnosis.
+    valuesNeedName: true,
     label: 'ICD-10 diagnosis code',
     category: 'health',
     sensitivity: 'restricted',
