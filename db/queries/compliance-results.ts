@@ -5,7 +5,7 @@ import type { ComplianceEvaluationsTable, ComplianceStatus, Database } from '../
 type Db = Kysely<Database>;
 
 /** Rows per statement when writing results. */
-const CHUNK = 2_000;
+const CHUNK = 5_000;
 
 /**
  * One evaluation to record: where, by whom or by which scan, under which rules, and what the
@@ -257,11 +257,14 @@ async function recordChanges(
       });
     } else if (previous === 'fail') resolved += 1;
   }
-  for (let at = 0; at < changes.length; at += CHUNK) {
-    await trx
-      .insertInto('compliance_result_changes')
-      .values(changes.slice(at, at + CHUNK))
-      .execute();
+  if (changes.length > 0) {
+    // One statement of four arrays: a first evaluation records a change per result.
+    await sql`
+      insert into compliance_result_changes (result_id, evaluation_id, from_status, to_status)
+      select r, ${evaluationId}::uuid, f, t
+        from unnest(${changes.map((c) => c.result_id)}::uuid[],
+                    ${changes.map((c) => c.from_status)}::text[],
+                    ${changes.map((c) => c.to_status)}::text[]) as u(r, f, t)`.execute(trx);
   }
   return { opened, resolved };
 }

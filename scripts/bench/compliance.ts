@@ -92,7 +92,7 @@ try {
     const summary = await evaluateDataSource(deps, dataSourceId, {});
     whole.push(performance.now() - began);
     log(
-      `  evaluation ${run + 1}: ${(whole.at(-1)! / 1000).toFixed(2)} s; passed ${summary!.passed}, failed ${summary!.failed}, opened ${summary!.opened}, resolved ${summary!.resolved}`,
+      `  evaluation ${run + 1}: ${(whole.at(-1)! / 1000).toFixed(2)} s (read and judge ${(summary!.durationMs / 1000).toFixed(2)} s, then record); passed ${summary!.passed}, failed ${summary!.failed}, opened ${summary!.opened}, resolved ${summary!.resolved}`,
     );
   }
   const first = whole[0]!;
