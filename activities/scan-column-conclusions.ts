@@ -1,3 +1,4 @@
+import { MIN_CONTRADICTING } from '../core/classification/classification-engine.js';
 import type { ColumnDecision, Evidence, Proposal } from '../core/classification/column-decision.js';
 import { round } from '../core/classification/column-statistics.js';
 import type { ColumnStatistics, InfoTypeDefinition } from '../core/classification/info-type.js';
@@ -10,12 +11,6 @@ import type { ColumnDecisions, Suggestion } from '../db/queries/column-classific
 const KEPT_PROPOSALS = 3;
 /** Proposals under this confidence are not worth a steward's review. */
 const SUGGEST_FROM = 0.3;
-/**
- * Fewer examined values than this cannot contradict a name: with no match either, the engine
- * writes no `values` evidence (its `MIN_CONTRADICTING`), and neither does a refresh.
- */
-const MIN_CONTRADICTING = 3;
-
 /**
  * What a scan concluded about one column: the accepted type (a steward's approval wins over
  * the engine), why, and the alternatives. The manifest holds it between stages, and the
@@ -298,6 +293,7 @@ export function withCheckedValues(
     );
   } else if (
     evidence.some(isValuesEvidence) ||
+    // Too few values to contradict a name: the engine writes no `values` evidence then.
     (counts.matched === 0 && counts.examined < MIN_CONTRADICTING)
   ) {
     return kept;

@@ -19,6 +19,7 @@ import { problem } from './problem.js';
 import { auditRoutes } from './routes/audit-routes.js';
 import { authRoutes } from './routes/auth-routes.js';
 import { diagnosticsRoutes } from './routes/diagnostics-routes.js';
+import { startupRulePacks } from '../infra/compliance-packs.js';
 import { complianceRoutes } from './routes/compliance-routes.js';
 import { docsRoutes } from './routes/docs-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
@@ -51,6 +52,11 @@ const NOT_AUDITED = new Set(['POST /api/v1/auth/refresh', 'POST /api/v1/classify
  * problem+json; an unexpected error shows only a log id.
  */
 export function createApp(deps: ApiDeps) {
+  // One pack list for the whole app: `/ready`, the compliance routes and their evaluations.
+  const withPacks = {
+    ...deps,
+    compliancePacks: deps.compliancePacks ?? startupRulePacks(deps.config, deps.logger),
+  };
   const { config, logger } = deps;
   const app = new OpenAPIHono<AppEnv>({
     defaultHook: (result, c) => {
@@ -104,7 +110,7 @@ export function createApp(deps: ApiDeps) {
   app.use(authenticate(deps, auth));
   app.use(auditGuard({ logger, strict: config.env !== 'production', exempt: NOT_AUDITED }));
 
-  app.route('/', healthRoutes(deps));
+  app.route('/', healthRoutes(withPacks));
   app.route('/', authRoutes(deps, auth));
   app.route('/', usersRoutes(deps, auth));
   app.route('/', workspacesRoutes(deps));
@@ -131,7 +137,7 @@ export function createApp(deps: ApiDeps) {
   app.route('/', infoTypesRoutes(deps, { builtins: BUILTIN_INFO_TYPES, infoTypeById }));
   app.route('/', classificationsRoutes(deps));
   app.route('/', catalogAssetsRoutes(deps));
-  app.route('/', complianceRoutes(deps));
+  app.route('/', complianceRoutes(withPacks));
   app.route('/', diagnosticsRoutes(deps));
   app.route(
     '/',

@@ -47,3 +47,12 @@ export async function keysetPage<T, K extends Record<string, unknown>>(options: 
     rows.length > options.limit && last !== undefined ? encodeCursor(options.cursorOf(last)) : null;
   return { items, nextCursor };
 }
+
+/**
+ * The time of a keyset cursor, as the queries write it: text with PostgreSQL's microseconds,
+ * since a JavaScript Date keeps milliseconds and rows written by one statement share `now()`.
+ *
+ * @example
+ * z.strictObject({ at: z.string().regex(CURSOR_TIME), id: z.uuid() });
+ */
+export const CURSOR_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;

@@ -5,8 +5,13 @@ import { infoTypeById } from '../core/classification/catalogue/index.js';
 import { evaluateRules } from '../core/compliance/evaluate-rules.js';
 import { parseRule, type ComplianceRule } from '../core/compliance/rule-pack.js';
 import { loadComplianceFacts } from '../db/queries/compliance-facts.js';
-import { recordEvaluation, type EvaluationSummary } from '../db/queries/compliance-results.js';
-import { enabledCustomRules } from '../db/queries/compliance-rules.js';
+import {
+  lockEvaluations,
+  recordEvaluation,
+  recordedEvaluation,
+  type EvaluationSummary,
+} from '../db/queries/compliance-results.js';
+import { customRuleIds, enabledCustomRules } from '../db/queries/compliance-rules.js';
 import type { Database } from '../db/schema.js';
 import type { LoadedPacks } from './compliance-packs.js';
 import type { Logger } from './logger.js';
@@ -85,39 +90,58 @@ export async function evaluateDataSource(
   options: { scanRunId?: string | null; requestedBy?: string | null },
 ): Promise<EvaluationSummary | null> {
   const started = performance.now();
-  const workspace = await deps.db
-    .selectFrom('data_sources')
-    .select('workspace_id')
-    .where('id', '=', dataSourceId)
-    .executeTakeFirst();
-  if (!workspace) return null;
-  const customCategories = await customTypeCategories(deps.db, workspace.workspace_id);
-  const categoryOf = (infoType: string) =>
-    infoTypeById(infoType)?.category ?? customCategories.get(infoType) ?? null;
-  const [facts, rules] = await Promise.all([
-    loadComplianceFacts(deps.db, dataSourceId, categoryOf, options.scanRunId ?? undefined),
-    rulesInForce(deps, workspace.workspace_id),
-  ]);
-  if (!facts) return null;
-  const results = evaluateRules(rules, facts.source, facts.datasets);
-  const summary = await recordEvaluation(deps.db, {
-    workspaceId: facts.workspaceId,
-    dataSourceId,
-    scanRunId: options.scanRunId ?? null,
-    requestedBy: options.requestedBy ?? null,
-    rulesDigest: rulesDigest(rules),
-    rules: rules.length,
-    assets: facts.datasets.reduce((sum, dataset) => sum + 1 + dataset.columns.length, 0),
-    results,
-    durationMs: performance.now() - started,
-  });
   const fqnOf = new Map<string, string>();
-  for (const dataset of facts.datasets) {
-    fqnOf.set(dataset.id, dataset.fqn);
-    for (const column of dataset.columns) fqnOf.set(column.id, `${dataset.fqn}.${column.name}`);
+  const outcome = await deps.db.transaction().execute(async (trx) => {
+    // Taken before the catalog is read: a later evaluation then always sees newer facts.
+    await lockEvaluations(trx, dataSourceId);
+    const done = options.scanRunId ? await recordedEvaluation(trx, options.scanRunId) : null;
+    if (done) return { summary: done, workspaceId: null };
+    const workspace = await trx
+      .selectFrom('data_sources')
+      .select('workspace_id')
+      .where('id', '=', dataSourceId)
+      .executeTakeFirst();
+    if (!workspace) return null;
+    const customCategories = await customTypeCategories(trx, workspace.workspace_id);
+    const categoryOf = (infoType: string) =>
+      infoTypeById(infoType)?.category ?? customCategories.get(infoType) ?? null;
+    const facts = await loadComplianceFacts(
+      trx,
+      dataSourceId,
+      categoryOf,
+      options.scanRunId ?? undefined,
+    );
+    if (!facts) return null;
+    const rules = await rulesInForce({ ...deps, db: trx }, workspace.workspace_id);
+    const closable = new Set([
+      ...rules.map((rule) => rule.id),
+      ...(await customRuleIds(trx, workspace.workspace_id)),
+    ]);
+    const results = evaluateRules(rules, facts.source, facts.datasets);
+    for (const dataset of facts.datasets) {
+      fqnOf.set(dataset.id, dataset.fqn);
+      for (const column of dataset.columns) fqnOf.set(column.id, `${dataset.fqn}.${column.name}`);
+    }
+    const summary = await recordEvaluation(trx, {
+      workspaceId: facts.workspaceId,
+      dataSourceId,
+      scanRunId: options.scanRunId ?? null,
+      requestedBy: options.requestedBy ?? null,
+      rulesDigest: rulesDigest(rules),
+      rules: rules.length,
+      assets: facts.datasets.reduce((sum, dataset) => sum + 1 + dataset.columns.length, 0),
+      results,
+      closable,
+      durationMs: performance.now() - started,
+    });
+    return { summary, workspaceId: facts.workspaceId };
+  });
+  if (!outcome) return null;
+  // After the commit: subscribers may look the findings up at once.
+  if (outcome.workspaceId) {
+    await publishCriticalFindings(deps, outcome.workspaceId, outcome.summary, fqnOf);
   }
-  await publishCriticalFindings(deps, facts.workspaceId, summary, fqnOf);
-  return summary;
+  return outcome.summary;
 }
 
 async function customTypeCategories(

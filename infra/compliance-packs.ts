@@ -51,7 +51,7 @@ export function loadRulePacks(dirs: readonly string[]): LoadedPacks {
         .filter((name) => name.endsWith('.json'))
         .sort();
     } catch (error) {
-      problems.push({ file: dir, issues: [{ path: '', message: (error as Error).message }] });
+      problems.push({ file: dir, issues: [{ path: '', message: unreadable(error) }] });
       continue;
     }
     for (const name of names) {
@@ -82,13 +82,22 @@ export function loadRulePacks(dirs: readonly string[]): LoadedPacks {
 }
 
 function readPack(file: string): ReturnType<typeof parsePack> {
-  let json: unknown;
+  let text: string;
   try {
-    json = JSON.parse(readFileSync(file, 'utf8'));
+    text = readFileSync(file, 'utf8');
   } catch (error) {
-    return { ok: false, issues: [{ path: '', message: (error as Error).message }] };
+    return { ok: false, issues: [{ path: '', message: unreadable(error) }] };
   }
-  return parsePack(json);
+  try {
+    return parsePack(JSON.parse(text));
+  } catch (error) {
+    return { ok: false, issues: [{ path: '', message: `not JSON: ${(error as Error).message}` }] };
+  }
+}
+
+/** A reason without the path: `/ready` shows it to anyone. */
+function unreadable(error: unknown): string {
+  return `cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`;
 }
 
 /**

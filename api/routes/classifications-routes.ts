@@ -1,3 +1,4 @@
+import { CURSOR_TIME } from '../../db/keyset-page.js';
 import { subject } from '@casl/ability';
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
@@ -12,7 +13,6 @@ import {
   listReviewQueue,
   raiseSensitivity,
   recordDecision,
-  REVIEW_CURSOR_TIME,
   withdrawDecision,
   type ReviewedAsset,
 } from '../../db/queries/classification-review.js';
@@ -35,7 +35,7 @@ import {
 } from './classifications-schemas.js';
 
 const queueCursor = z.strictObject({
-  at: z.string().regex(REVIEW_CURSOR_TIME),
+  at: z.string().regex(CURSOR_TIME),
   assetId: z.uuid(),
   infoType: z.string().max(64),
 });

@@ -10,7 +10,8 @@ import { audit } from '../audit.js';
 import type { ApiDeps, AppEnv } from '../deps.js';
 import { bearer, commonErrors, json, problemContent } from '../openapi-common.js';
 import { decodeCursor, pageLimit, pageSchema, paginationQuery } from '../pagination.js';
-import { CURSOR_TIME } from './compliance-shared.js';
+import { CURSOR_TIME } from '../../db/keyset-page.js';
+import { fullViewWorkspaces } from './compliance-shared.js';
 
 const tag = 'compliance';
 const counts = {
@@ -152,7 +153,7 @@ export function complianceEvaluationsRoutes(deps: ApiDeps, packs: LoadedPacks) {
     );
     const page = await listEvaluations(
       db,
-      { ...filter, visibleTo },
+      { ...filter, visibleTo, workspaceIds: fullViewWorkspaces(c.var.actor, c.var.ability) },
       {
         limit: pageLimit(limit),
         after: decodeCursor(cursor, evaluationCursor),

@@ -19,7 +19,8 @@ import {
   getFindingRoute,
   listFindingsRoute,
 } from './compliance-findings-schemas.js';
-import { builtInRules, CURSOR_TIME, ruleSummary } from './compliance-shared.js';
+import { CURSOR_TIME } from '../../db/keyset-page.js';
+import { builtInRules, ruleSummary } from './compliance-shared.js';
 
 const findingCursor = z.strictObject({ at: z.string().regex(CURSOR_TIME), id: z.uuid() });
 

@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { loadRulePacks, packFolders } from '../../infra/compliance-packs.js';
+import { builtInRulePacks } from '../../infra/compliance-packs.js';
 import type { ApiDeps, AppEnv } from '../deps.js';
 import { complianceCatalogRoutes } from './compliance-catalog-routes.js';
 import { complianceEvaluationsRoutes } from './compliance-evaluations-routes.js';
@@ -12,14 +12,14 @@ import { complianceWaiversRoutes } from './compliance-waivers-routes.js';
 
 /**
  * Everything under `/api/v1/compliance`: packs and rules, findings and their exports, the
- * summary, waivers and evaluations. The packs are the ones loaded at start-up (`deps`), or
- * read once here, so every route and every evaluation sees the same rules.
+ * summary, waivers and evaluations. The packs are the ones loaded at start-up (`deps`), so
+ * every route and every evaluation sees the same rules.
  *
  * @example
  * app.route('/', complianceRoutes(deps));
  */
 export function complianceRoutes(deps: ApiDeps) {
-  const packs = deps.compliancePacks ?? loadRulePacks(packFolders(deps.config));
+  const packs = deps.compliancePacks ?? builtInRulePacks();
   const app = new OpenAPIHono<AppEnv>();
 
   app.openapi(listPacksRoute, (c) => {

@@ -1,6 +1,8 @@
+import { subject } from '@casl/ability';
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ComplianceRule, RuleIssue } from '../../core/compliance/rule-pack.js';
+import type { AppAbility } from '../../core/permissions/ability-types.js';
 import type { LoadedPacks } from '../../infra/compliance-packs.js';
 import type { AppEnv } from '../deps.js';
 import { problem } from '../problem.js';
@@ -123,5 +125,22 @@ export function impliedWorkspace(
   });
 }
 
-/** `YYYY-MM-DDTHH:MM:SS.ffffffZ`: cursor times keep Postgres' microseconds. */
-export const CURSOR_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
+/**
+ * The workspaces where the caller may read every finding, restricted ones included; undefined
+ * for a platform admin (all of them). Whole-source counts (trends, evaluations) are for them
+ * only: they would tell others how many findings sit on assets they may not see.
+ *
+ * @example
+ * const workspaceIds = fullViewWorkspaces(c.var.actor, c.var.ability);
+ */
+export function fullViewWorkspaces(
+  actor: { isPlatformAdmin: boolean; memberships: readonly { workspaceId: string }[] },
+  ability: AppAbility,
+): string[] | undefined {
+  if (actor.isPlatformAdmin) return undefined;
+  return actor.memberships
+    .map((membership) => membership.workspaceId)
+    .filter((workspaceId) =>
+      ability.can('read', subject('ComplianceFinding', { workspaceId, sensitivity: 'restricted' })),
+    );
+}

@@ -10,6 +10,7 @@ import {
 } from '../../db/queries/compliance-summary.js';
 import type { ApiDeps, AppEnv } from '../deps.js';
 import { summaryRoute } from './compliance-findings-schemas.js';
+import { fullViewWorkspaces } from './compliance-shared.js';
 
 interface Tally {
   open: number;
@@ -88,10 +89,12 @@ export function complianceSummaryRoutes({ db }: ApiDeps) {
       latestEvaluations(db, {
         ...filter,
         visibleTo: caslToKysely(ability, 'read', 'DataSource', permissionColumns.DataSource),
+        workspaceIds: fullViewWorkspaces(c.var.actor, ability),
       }),
     ]);
     const { total, bySource, byFramework, bySeverity } = fold(rows);
-    // Sources evaluated without a result the caller may read still show their trend.
+    // Sources evaluated without a result the caller may read still show their trend (to
+    // those who may read every finding: the trend counts them all).
     for (const [id, [latest]] of evaluations) {
       if (latest && !bySource.has(id))
         bySource.set(id, { ...empty(), name: latest.dataSourceName });

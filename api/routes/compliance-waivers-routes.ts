@@ -19,7 +19,8 @@ import type { ApiDeps, AppEnv } from '../deps.js';
 import { checkIfMatch, etagFor } from '../etag.js';
 import { decodeCursor, pageLimit } from '../pagination.js';
 import { problem } from '../problem.js';
-import { CURSOR_TIME, unprocessable } from './compliance-shared.js';
+import { CURSOR_TIME } from '../../db/keyset-page.js';
+import { unprocessable } from './compliance-shared.js';
 import {
   approveWaiverRoute,
   getWaiverRoute,

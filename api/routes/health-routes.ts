@@ -1,5 +1,5 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { packReadiness, startupRulePacks } from '../../infra/compliance-packs.js';
+import { builtInRulePacks, packReadiness } from '../../infra/compliance-packs.js';
 import { checkReadiness } from '../../infra/readiness.js';
 import type { ApiDeps, AppEnv } from '../deps.js';
 
@@ -68,7 +68,7 @@ const readyRoute = createRoute({
 /** `/health` for liveness probes, `/ready` for load balancers and start-up scripts. */
 export function healthRoutes(deps: ApiDeps) {
   const app = new OpenAPIHono<AppEnv>();
-  const packs = packReadiness(deps.compliancePacks ?? startupRulePacks(deps.config, deps.logger));
+  const packs = packReadiness(deps.compliancePacks ?? builtInRulePacks());
   app.openapi(healthRoute, (c) => c.json({ status: 'ok' as const }, 200));
   app.openapi(readyRoute, async (c) => {
     const result = await checkReadiness(

@@ -104,7 +104,7 @@ const WEAK_ALONE_THRESHOLD = 0.6;
 /** Nulls per examined value from which a column counts as sparse. */
 const SPARSE_NULLS = 10;
 /** Fewer examined values than this cannot contradict a name. */
-const MIN_CONTRADICTING = 3;
+export const MIN_CONTRADICTING = 3;
 
 /**
  * Builds the engine over the built-in catalogue, a workspace's custom classifiers and its

@@ -30,8 +30,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .alterTable('catalog_assets')
     .addColumn('tags', sql`text[]`, (c) => c.notNull().defaultTo(sql`'{}'::text[]`))
     .execute();
-  // The per-batch compliance step is gone: rules now judge the catalog after a scan.
+  // The per-batch compliance step is gone: rules now judge the catalog after a scan, and the
+  // findings it left on datasets would only contradict theirs.
   await db.schema.alterTable('scan_datasets').dropColumn('compliance').execute();
+  await sql`update catalog_assets set properties = properties - 'compliance'
+             where properties ? 'compliance'`.execute(db);
 
   await db.schema
     .createTable('asset_owners')

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { SENSITIVITY_LEVELS } from '../../core/permissions/vocabulary.js';
 import type { Database, Sensitivity } from '../schema.js';
 
 type Db = Kysely<Database>;
@@ -136,8 +137,6 @@ export async function upsertAssets(
   return ids;
 }
 
-const LEVELS = sql`array['public', 'internal', 'confidential', 'restricted']`;
-
 /**
  * Raises the sensitivity of assets a scan now finds more sensitive (a column that came to
  * hold diagnoses, a table that gained one), and never lowers it: a lower level may be a
@@ -155,7 +154,7 @@ async function raiseSensitivities(
        set sensitivity = r.sensitivity, version = a.version + 1, updated_at = now()
       from jsonb_to_recordset(${JSON.stringify(raised)}::jsonb) as r(fqn text, sensitivity text)
      where a.data_source_id = ${scope.dataSourceId}::uuid and a.fqn = r.fqn
-       and array_position(${LEVELS}, r.sensitivity) > array_position(${LEVELS}, a.sensitivity::text)`.execute(
+       and array_position(${[...SENSITIVITY_LEVELS]}::text[], r.sensitivity) > array_position(${[...SENSITIVITY_LEVELS]}::text[], a.sensitivity::text)`.execute(
     db,
   );
 }

@@ -167,9 +167,6 @@ export interface ReviewFilter {
  */
 export type ReviewCursor = { at: string; assetId: string; infoType: string };
 
-/** The `at` of a review cursor, as `listReviewQueue` writes it. */
-export const REVIEW_CURSOR_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
-
 /**
  * The review queue: classifications of the columns the caller may read, newest first.
  *

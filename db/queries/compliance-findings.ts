@@ -72,7 +72,7 @@ export interface FindingFilter {
   id?: string;
 }
 
-/** Newest failure first; the time travels as text with microseconds (see `REVIEW_CURSOR_TIME`). */
+/** Newest failure first; the time travels as text with microseconds (see `CURSOR_TIME`). */
 export type FindingCursor = { at: string; id: string };
 
 const waived = sql<boolean>`(w.status = 'approved' and w.expires_at > now())`;

@@ -23,6 +23,12 @@ export interface EvaluationInput {
   rules: number;
   assets: number;
   results: readonly RuleResult[];
+  /**
+   * Rules whose earlier results this evaluation may close when they no longer apply: the
+   * rules it ran and the workspace's custom rules. Results of a pack that failed to load are
+   * left as they were, not resolved by its absence.
+   */
+  closable: ReadonlySet<string>;
   durationMs: number;
 }
 
@@ -61,17 +67,49 @@ interface Existing {
 }
 
 /**
- * Records an evaluation and moves every result of the source to what it concluded, in one
- * transaction: results are upserted by (asset, rule), results that no longer apply become
- * `not_applicable`, a failure that began is dated `opened_at` and one that ended
- * `resolved_at`, and each transition is kept in `compliance_result_changes`. An evaluation
- * of a scan run that is already recorded is returned as it was (an activity retried after
- * its completion was lost changes nothing).
+ * Serialises the evaluations of one data source until the transaction ends: an evaluation
+ * reads the catalog and the results, then writes, and two at once would undo each other.
  *
  * @example
- * const summary = await recordEvaluation(db, input);
+ * await db.transaction().execute(async (trx) => { await lockEvaluations(trx, id); … });
  */
-export async function recordEvaluation(db: Db, input: EvaluationInput): Promise<EvaluationSummary> {
+export async function lockEvaluations(trx: Db, dataSourceId: string): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtextextended(${dataSourceId}, 7))`.execute(trx);
+}
+
+/**
+ * The evaluation already recorded for a scan run, if any: an activity retried after its
+ * completion was lost finds it and changes nothing.
+ *
+ * @example
+ * const done = await recordedEvaluation(trx, scanRunId);
+ */
+export async function recordedEvaluation(
+  db: Db,
+  scanRunId: string,
+): Promise<EvaluationSummary | null> {
+  const done = await db
+    .selectFrom('compliance_evaluations')
+    .selectAll()
+    .where('scan_run_id', '=', scanRunId)
+    .executeTakeFirst();
+  return done ? { ...summaryOf(done), openedFindings: [] } : null;
+}
+
+/**
+ * Records an evaluation and moves every result of the source to what it concluded; call it
+ * in the transaction that holds `lockEvaluations`. Results are upserted by (asset, rule),
+ * closable results that no longer apply become `not_applicable`, a failure that began is
+ * dated `opened_at` and one that ended `resolved_at` (its live waiver ends with it), and each
+ * transition is kept in `compliance_result_changes`.
+ *
+ * @example
+ * const summary = await recordEvaluation(trx, input);
+ */
+export async function recordEvaluation(
+  trx: Db,
+  input: EvaluationInput,
+): Promise<EvaluationSummary> {
   const passed = input.results.filter((result) => result.status === 'pass').length;
   const failedBy: Record<string, Record<string, number>> = {};
   for (const result of input.results) {
@@ -79,90 +117,75 @@ export async function recordEvaluation(db: Db, input: EvaluationInput): Promise<
     const bySeverity = (failedBy[result.framework] ??= {});
     bySeverity[result.severity] = (bySeverity[result.severity] ?? 0) + 1;
   }
-  return db.transaction().execute(async (trx) => {
-    // Serialises evaluations of one source: the transitions below read, then write.
-    await sql`select pg_advisory_xact_lock(hashtextextended(${input.dataSourceId}, 7))`.execute(
-      trx,
-    );
-    if (input.scanRunId) {
-      const done = await trx
-        .selectFrom('compliance_evaluations')
-        .selectAll()
-        .where('scan_run_id', '=', input.scanRunId)
-        .executeTakeFirst();
-      if (done) return { ...summaryOf(done), openedFindings: [] };
-    }
-    const evaluation = await trx
-      .insertInto('compliance_evaluations')
-      .values({
-        workspace_id: input.workspaceId,
-        data_source_id: input.dataSourceId,
-        scan_run_id: input.scanRunId,
-        requested_by: input.requestedBy,
-        rules_digest: input.rulesDigest,
-        rules: input.rules,
-        assets: input.assets,
-        passed,
-        failed: input.results.length - passed,
-        opened: 0,
-        resolved: 0,
-        failed_by: JSON.stringify(failedBy),
-        duration_ms: Math.round(input.durationMs),
+  const evaluation = await trx
+    .insertInto('compliance_evaluations')
+    .values({
+      workspace_id: input.workspaceId,
+      data_source_id: input.dataSourceId,
+      scan_run_id: input.scanRunId,
+      requested_by: input.requestedBy,
+      rules_digest: input.rulesDigest,
+      rules: input.rules,
+      assets: input.assets,
+      passed,
+      failed: input.results.length - passed,
+      opened: 0,
+      resolved: 0,
+      failed_by: JSON.stringify(failedBy),
+      duration_ms: Math.round(input.durationMs),
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+
+  const existing = new Map<string, Existing>();
+  const rows = await trx
+    .selectFrom('compliance_results')
+    .select(['id', 'asset_id', 'rule_id', 'status'])
+    .where('data_source_id', '=', input.dataSourceId)
+    .execute();
+  for (const row of rows) existing.set(`${row.asset_id}|${row.rule_id}`, row);
+
+  const seen = new Set<string>();
+  const changed: ChangedRow[] = [];
+  for (let at = 0; at < input.results.length; at += CHUNK) {
+    const chunk = input.results.slice(at, at + CHUNK);
+    for (const result of chunk) seen.add(`${result.assetId}|${result.ruleId}`);
+    changed.push(...(await upsertResults(trx, input, evaluation.id, chunk)));
+  }
+  const gone = rows.filter(
+    (row) =>
+      row.status !== 'not_applicable' &&
+      input.closable.has(row.rule_id) &&
+      !seen.has(`${row.asset_id}|${row.rule_id}`),
+  );
+  if (gone.length > 0) {
+    const ended = await trx
+      .updateTable('compliance_results')
+      .set({
+        status: 'not_applicable',
+        resolved_at: sql`case when status = 'fail' then now() else resolved_at end`,
+        evaluation_id: evaluation.id,
+        updated_at: sql`now()`,
       })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-
-    const existing = new Map<string, Existing>();
-    const rows = await trx
-      .selectFrom('compliance_results')
-      .select(['id', 'asset_id', 'rule_id', 'status'])
-      .where('data_source_id', '=', input.dataSourceId)
+      .where(sql<boolean>`id = any(${gone.map((row) => row.id)}::uuid[])`)
+      .returning(['id', 'asset_id', 'rule_id', 'status', 'framework', 'severity'])
       .execute();
-    for (const row of rows) existing.set(`${row.asset_id}|${row.rule_id}`, row);
+    changed.push(...ended);
+  }
 
-    const seen = new Set<string>();
-    const changed: ChangedRow[] = [];
-    for (let at = 0; at < input.results.length; at += CHUNK) {
-      const chunk = input.results.slice(at, at + CHUNK);
-      for (const result of chunk) seen.add(`${result.assetId}|${result.ruleId}`);
-      changed.push(...(await upsertResults(trx, input, evaluation.id, chunk)));
-    }
-    const gone = rows.filter(
-      (row) => row.status !== 'not_applicable' && !seen.has(`${row.asset_id}|${row.rule_id}`),
-    );
-    if (gone.length > 0) {
-      const ended = await trx
-        .updateTable('compliance_results')
-        .set({
-          status: 'not_applicable',
-          resolved_at: sql`case when status = 'fail' then now() else resolved_at end`,
-          evaluation_id: evaluation.id,
-          updated_at: sql`now()`,
-        })
-        .where(
-          'id',
-          'in',
-          gone.map((row) => row.id),
-        )
-        .returning(['id', 'asset_id', 'rule_id', 'status', 'framework', 'severity'])
-        .execute();
-      changed.push(...ended);
-    }
-
-    const { opened: openedFindings, resolved } = await recordChanges(
-      trx,
-      evaluation.id,
-      changed,
-      existing,
-    );
-    const final = await trx
-      .updateTable('compliance_evaluations')
-      .set({ opened: openedFindings.length, resolved })
-      .where('id', '=', evaluation.id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    return { ...summaryOf(final), openedFindings };
-  });
+  const { opened: openedFindings, resolved } = await recordChanges(
+    trx,
+    evaluation.id,
+    changed,
+    existing,
+  );
+  const final = await trx
+    .updateTable('compliance_evaluations')
+    .set({ opened: openedFindings.length, resolved })
+    .where('id', '=', evaluation.id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return { ...summaryOf(final), openedFindings };
 }
 
 async function upsertResults(
@@ -206,6 +229,7 @@ async function upsertResults(
       evaluation_id = excluded.evaluation_id,
       updated_at = now()
     where r.status <> excluded.status or r.evidence <> excluded.evidence
+       or r.severity <> excluded.severity or r.framework <> excluded.framework
     returning r.id, r.asset_id, r.rule_id, r.status, r.framework, r.severity`.execute(trx);
   return rows;
 }
@@ -256,6 +280,21 @@ async function recordChanges(
         severity: row.severity,
       });
     } else if (previous === 'fail') resolved += 1;
+  }
+  const ended = changes.filter((change) => change.from_status === 'fail');
+  if (ended.length > 0) {
+    // A waiver excuses one failure: once it is fixed, a later failure is a new finding.
+    await trx
+      .updateTable('compliance_waivers')
+      .set({
+        status: 'revoked',
+        decision_note: 'the finding was resolved',
+        version: sql`version + 1`,
+        updated_at: sql`now()`,
+      })
+      .where(sql<boolean>`result_id = any(${ended.map((change) => change.result_id)}::uuid[])`)
+      .where('status', 'in', ['requested', 'approved'])
+      .execute();
   }
   if (changes.length > 0) {
     // One statement of four arrays: a first evaluation records a change per result.

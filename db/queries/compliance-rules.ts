@@ -195,10 +195,40 @@ export async function replaceCustomRule(
  * if (!(await deleteCustomRule(trx, current.id, current.version))) return stale();
  */
 export async function deleteCustomRule(db: Db, id: string, version: number): Promise<boolean> {
-  const result = await db
+  const deleted = await db
     .deleteFrom('compliance_rules')
     .where('id', '=', id)
     .where('version', '=', version)
+    .returning(['workspace_id', 'rule_id'])
     .executeTakeFirst();
-  return result.numDeletedRows > 0n;
+  if (!deleted) return false;
+  // Its findings end with it: no later evaluation will judge them again.
+  await db
+    .updateTable('compliance_results')
+    .set({
+      status: 'not_applicable',
+      resolved_at: sql`case when status = 'fail' then now() else resolved_at end`,
+      updated_at: sql`now()`,
+    })
+    .where('workspace_id', '=', deleted.workspace_id)
+    .where('rule_id', '=', deleted.rule_id)
+    .where('status', '<>', 'not_applicable')
+    .execute();
+  return true;
+}
+
+/**
+ * The ids of every custom rule of a workspace, enabled or not: results of these rules are
+ * the evaluation's to close when they no longer apply.
+ *
+ * @example
+ * const ids = await customRuleIds(db, workspaceId);
+ */
+export async function customRuleIds(db: Db, workspaceId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('compliance_rules')
+    .select('rule_id')
+    .where('workspace_id', '=', workspaceId)
+    .execute();
+  return rows.map((row) => row.rule_id);
 }

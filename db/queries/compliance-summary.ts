@@ -99,9 +99,14 @@ export interface EvaluationRecord {
   evaluatedAt: string;
 }
 
-/** Evaluations are visible to whoever may read their data source (`visibleTo` on it). */
+/**
+ * Evaluations are visible to whoever may read their data source (`visibleTo` on it) in a
+ * workspace where they may read every finding (`workspaceIds`; absent: all): their counts
+ * cover the whole source, restricted assets included.
+ */
 interface EvaluationFilter {
   visibleTo: Expression<SqlBool>;
+  workspaceIds?: readonly string[];
   workspaceId?: string;
   dataSourceId?: string;
 }
@@ -111,6 +116,9 @@ function evaluationsQuery(db: Db, filter: EvaluationFilter) {
     .selectFrom('compliance_evaluations as e')
     .innerJoin('data_sources', 'data_sources.id', 'e.data_source_id')
     .where(filter.visibleTo);
+  if (filter.workspaceIds) {
+    query = query.where(sql<boolean>`e.workspace_id = any(${[...filter.workspaceIds]}::uuid[])`);
+  }
   if (filter.workspaceId) query = query.where('e.workspace_id', '=', filter.workspaceId);
   if (filter.dataSourceId) query = query.where('e.data_source_id', '=', filter.dataSourceId);
   return query.select([

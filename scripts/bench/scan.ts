@@ -215,7 +215,7 @@ try {
     const m = (f: (x: Measured) => number) => median(results.map((r) => f(pick(r))));
     const total = m((x) => x.seconds);
     return [
-      `| ${label} | ${total.toFixed(2)} s | ${s(m((x) => x.view.timings.prepare?.ms ?? 0))} | ${s(m((x) => x.view.timings.discover?.ms ?? 0))} | ${s(m((x) => x.view.timings.batches?.ms ?? 0))} | ${s(m((x) => x.view.timings.finalize?.ms ?? 0))} |`,
+      `| ${label} | ${total.toFixed(2)} s | ${s(m((x) => x.view.timings.prepare?.ms ?? 0))} | ${s(m((x) => x.view.timings.discover?.ms ?? 0))} | ${s(m((x) => x.view.timings.batches?.ms ?? 0))} | ${s(m((x) => x.view.timings.compliance?.ms ?? 0))} | ${s(m((x) => x.view.timings.finalize?.ms ?? 0))} |`,
       ` ${(tables / total).toFixed(0)} | ${(columns / total).toFixed(0)} | ${m((x) => x.peakRss).toFixed(0)} MiB | ${(total / median(results.map((r) => r.floor))).toFixed(2)} |`,
     ].join('');
   };
@@ -223,9 +223,9 @@ try {
     `\n${tables} tables × 20 columns (${columns} columns), ${rows} rows each; SCAN_CONCURRENCY=${config.scan.concurrency}, SCAN_BATCH_SIZE=${config.scan.batchSize}, SCAN_SAMPLE_ROWS=${config.scan.sampleRows}; medians of ${runs} run(s), through POST /api/v1/datasources/:id/scans`,
   );
   log(
-    '| scan | end to end | prepare | discover | batches | finalize | datasets/s | columns/s | worker peak RSS | ratio to floor |',
+    '| scan | end to end | prepare | discover | batches | compliance | finalize | datasets/s | columns/s | worker peak RSS | ratio to floor |',
   );
-  log('|---|---|---|---|---|---|---|---|---|---|');
+  log('|---|---|---|---|---|---|---|---|---|---|---|');
   log(table('first scan', (r) => r.first));
   log(table('rescan', (r) => r.rescan));
   const busy = results[0]!.first.view.timings.busyMs;

@@ -51,13 +51,22 @@ describe('compliance evaluations', () => {
     expect(await audited(summary.evaluationId)).toEqual(['compliance.evaluate']);
     const history = await call(
       api.send,
-      A.members.viewer.token,
+      A.members.data_steward.token,
       'GET',
       `${path}?dataSourceId=${A.dataSource.id}`,
       {
         expect: 200,
       },
     );
+    // Whole-source counts would tell a viewer about findings on assets they may not read.
+    const viewer = await call(
+      api.send,
+      A.members.viewer.token,
+      'GET',
+      `${path}?dataSourceId=${A.dataSource.id}`,
+      { expect: 200 },
+    );
+    expect(await viewer.json()).toEqual({ items: [], nextCursor: null });
     const { items } = (await history.json()) as {
       items: { id: string; requestedBy: string | null }[];
     };
