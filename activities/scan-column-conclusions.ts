@@ -205,6 +205,16 @@ const LEGACY_IDS: Readonly<Record<string, string>> = {
 };
 
 /**
+ * Today's id of a type a catalog summary names, first rule classifier's ids included.
+ *
+ * @example
+ * currentInfoTypeId('card-number'); // 'CREDIT_CARD'
+ */
+export function currentInfoTypeId(id: string): string {
+  return LEGACY_IDS[id] ?? id;
+}
+
+/**
  * The conclusion an earlier scan left in the catalog, for a column seen masked only now.
  *
  * @example

@@ -26,6 +26,7 @@ import {
   type Timed,
 } from './scan-deps.js';
 import { DATASET_KINDS, elapsed, isLastAttempt, missing, withHeartbeat } from './scan-support.js';
+import { currentInfoTypeId } from './scan-column-conclusions.js';
 
 /** Datasets of one batch sampled at once (on the scanner's pooled sessions). */
 const SAMPLE_PARALLELISM = 2;
@@ -253,7 +254,8 @@ interface CheckedColumn {
  */
 function checkedColumns(masked: ReadonlyMap<string, string | null>): Map<string, CheckedColumn> {
   const checked = new Map<string, CheckedColumn>();
-  for (const [name, infoType] of masked) {
+  for (const [name, stored] of masked) {
+    const infoType = stored === null ? null : currentInfoTypeId(stored);
     const check = infoType === null ? undefined : infoTypeById(infoType)?.values;
     if (infoType !== null && check) checked.set(name, { infoType, check, values: [] });
   }

@@ -270,7 +270,11 @@ export async function sensitiveColumns(
     .selectFrom('catalog_assets')
     .select([
       'fqn',
-      sql<string | null>`properties -> 'classification' ->> 'infoType'`.as('info_type'),
+      // The first rule classifier's summaries listed `infoTypes: [{id}]`.
+      sql<string | null>`coalesce(properties -> 'classification' ->> 'infoType',
+                                  properties -> 'classification' -> 'infoTypes' -> 0 ->> 'id')`.as(
+        'info_type',
+      ),
     ])
     .where('data_source_id', '=', dataSourceId)
     .where('kind', '=', 'column')
