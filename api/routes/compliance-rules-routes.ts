@@ -1,6 +1,7 @@
 import { subject } from '@casl/ability';
 import { OpenAPIHono, type z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import type { Kysely } from 'kysely';
 import { parseRule, type RuleIssue } from '../../core/compliance/rule-pack.js';
 import { caslToKysely } from '../../db/casl-to-kysely.js';
 import { permissionColumns } from '../../db/permission-columns.js';
@@ -12,6 +13,7 @@ import {
   type CustomRuleRecord,
 } from '../../db/queries/compliance-rules.js';
 import { findWorkspace } from '../../db/queries/workspaces.js';
+import type { Database } from '../../db/schema.js';
 import type { LoadedPacks } from '../../infra/compliance-packs.js';
 import { notFound, requireAccess } from '../access.js';
 import { audit } from '../audit.js';
@@ -115,7 +117,10 @@ export function complianceRulesRoutes({ db }: ApiDeps, packs: LoadedPacks) {
     }
     return rows[0];
   };
-  /** The one access check of a write: readable first, then `action` on that rule. */
+  /**
+   * The one access check of a write: readable first, then `action` on that rule, then the
+   * request's `If-Match` against its version. Returns the rule or the response refusing.
+   */
   const writable = async (
     c: Context<AppEnv>,
     action: 'update' | 'delete',
@@ -129,7 +134,36 @@ export function complianceRulesRoutes({ db }: ApiDeps, packs: LoadedPacks) {
         detail: `${ruleId} is a built-in rule; built-in rules cannot be changed.`,
       });
     }
-    return requireAccess(c, action, 'ComplianceRule', async () => found);
+    const current = await requireAccess(c, action, 'ComplianceRule', async () => found);
+    return checkIfMatch(c, { kind: 'compliance-rule', ...current }) ?? current;
+  };
+  /**
+   * Runs `write` on the rule `current` (at its version) in a transaction, audited there as
+   * `compliance-rule.<action>` when it took effect. Returns what `write` returned, or the 412
+   * when the rule changed meanwhile.
+   */
+  const auditedWrite = async <T>(
+    c: Context<AppEnv>,
+    action: 'update' | 'delete',
+    current: CustomRuleRecord,
+    write: (trx: Kysely<Database>) => Promise<T | undefined | false>,
+    after?: (result: T) => Record<string, unknown>,
+  ): Promise<T | Response> => {
+    const written = await db.transaction().execute(async (trx) => {
+      const result = await write(trx);
+      if (result) {
+        await audit(c, trx, {
+          action: `compliance-rule.${action}`,
+          objectType: 'compliance-rule',
+          objectId: current.id,
+          workspaceId: current.workspaceId,
+          before: summary(current),
+          ...(after && { after: after(result) }),
+        });
+      }
+      return result;
+    });
+    return written || problem(c, 412, { detail: 'The rule changed meanwhile.' });
   };
   app.openapi(getRuleRoute, async (c) => {
     const { ruleId } = c.req.valid('param');
@@ -187,30 +221,22 @@ export function complianceRulesRoutes({ db }: ApiDeps, packs: LoadedPacks) {
     const { ruleId } = c.req.valid('param');
     const current = await writable(c, 'update', ruleId, c.req.valid('query').workspaceId);
     if (current instanceof Response) return current as never;
-    const refused = checkIfMatch(c, { kind: 'compliance-rule', ...current });
-    if (refused) return refused as never;
     const body = c.req.valid('json');
     const checked = checkRule({ ...body, id: current.ruleId, pack: body.pack ?? current.pack });
     if (!checked.ok) return invalidRule(c, checked.issues) as never;
-    const updated = await db.transaction().execute(async (trx) => {
-      const result = await replaceCustomRule(trx, current.id, current.version, {
-        pack: checked.pack,
-        definition: checked.definition,
-        enabled: body.enabled ?? current.enabled,
-      });
-      if (result) {
-        await audit(c, trx, {
-          action: 'compliance-rule.update',
-          objectType: 'compliance-rule',
-          objectId: current.id,
-          workspaceId: current.workspaceId,
-          before: summary(current),
-          after: summary(result),
-        });
-      }
-      return result;
-    });
-    if (!updated) return problem(c, 412, { detail: 'The rule changed meanwhile.' }) as never;
+    const updated = await auditedWrite(
+      c,
+      'update',
+      current,
+      (trx) =>
+        replaceCustomRule(trx, current.id, current.version, {
+          pack: checked.pack,
+          definition: checked.definition,
+          enabled: body.enabled ?? current.enabled,
+        }),
+      summary,
+    );
+    if (updated instanceof Response) return updated as never;
     c.header('ETag', etagFor('compliance-rule', updated.id, updated.version));
     return c.json(customRuleView(updated), 200);
   });
@@ -219,22 +245,10 @@ export function complianceRulesRoutes({ db }: ApiDeps, packs: LoadedPacks) {
     const { ruleId } = c.req.valid('param');
     const current = await writable(c, 'delete', ruleId, c.req.valid('query').workspaceId);
     if (current instanceof Response) return current as never;
-    const refused = checkIfMatch(c, { kind: 'compliance-rule', ...current });
-    if (refused) return refused as never;
-    const deleted = await db.transaction().execute(async (trx) => {
-      const done = await deleteCustomRule(trx, current.id, current.version);
-      if (done) {
-        await audit(c, trx, {
-          action: 'compliance-rule.delete',
-          objectType: 'compliance-rule',
-          objectId: current.id,
-          workspaceId: current.workspaceId,
-          before: summary(current),
-        });
-      }
-      return done;
-    });
-    if (!deleted) return problem(c, 412, { detail: 'The rule changed meanwhile.' }) as never;
+    const deleted = await auditedWrite(c, 'delete', current, (trx) =>
+      deleteCustomRule(trx, current.id, current.version),
+    );
+    if (deleted instanceof Response) return deleted as never;
     return c.body(null, 204);
   });
 

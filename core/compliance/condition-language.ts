@@ -316,40 +316,29 @@ function test(condition: Condition, scope: FactScope, columns: Set<string>): boo
   // The columns found under a `not` are the culprits when it fails (`not anyColumn …`).
   if ('not' in condition) return !test(condition.not, scope, columns);
   if ('anyColumn' in condition) {
-    let found = false;
-    for (const column of scope.dataset.columns) {
-      if (
-        test(
-          condition.anyColumn,
-          { source: scope.source, dataset: scope.dataset, column },
-          NO_COLUMNS,
-        )
-      ) {
-        columns.add(column.name);
-        found = true;
-      }
-    }
-    return found;
+    const matching = columnsWhere(condition.anyColumn, scope, true);
+    for (const name of matching) columns.add(name);
+    return matching.length > 0;
   }
   if ('allColumns' in condition) {
-    let every = true;
-    for (const column of scope.dataset.columns) {
-      if (
-        !test(
-          condition.allColumns,
-          { source: scope.source, dataset: scope.dataset, column },
-          NO_COLUMNS,
-        )
-      ) {
-        columns.add(column.name);
-        every = false;
-      }
-    }
-    return every;
+    const failing = columnsWhere(condition.allColumns, scope, false);
+    for (const name of failing) columns.add(name);
+    return failing.length === 0;
   }
   const spec = CONDITION_FIELDS.get(condition.field);
   if (!spec) throw new Error(`unchecked condition: unknown field ${condition.field}`);
   return compare(condition.op, spec, spec.get(scope), condition.value);
+}
+
+/** The names of the dataset's columns on which `condition` comes out as `holds`. */
+function columnsWhere(condition: Condition, scope: FactScope, holds: boolean): string[] {
+  return scope.dataset.columns
+    .filter(
+      (column) =>
+        test(condition, { source: scope.source, dataset: scope.dataset, column }, NO_COLUMNS) ===
+        holds,
+    )
+    .map((column) => column.name);
 }
 
 function compare(op: Operator, spec: FieldSpec, actual: FieldValue, literal?: Literal): boolean {

@@ -1,4 +1,5 @@
 import { sql, type Expression, type Kysely, type SqlBool } from 'kysely';
+import { cursorTime, olderThanCursor } from '../keyset-sql.js';
 import { keysetPage, type Page, type PageRequest } from '../keyset-page.js';
 import type { ComplianceSeverity, ComplianceStatus, Database, Sensitivity } from '../schema.js';
 
@@ -155,9 +156,7 @@ function findingsQuery(db: Db, filter: FindingFilter) {
     'w.decided_by as waiver_decided_by',
     'compliance_rules.definition as custom_rule',
     stateSql.as('state'),
-    sql<string>`to_char(compliance_results.opened_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`.as(
-      'opened_key',
-    ),
+    cursorTime('compliance_results.opened_at').as('opened_key'),
   ]);
 }
 
@@ -216,7 +215,7 @@ export async function listFindings(
       let query = findingsQuery(db, filter);
       if (after) {
         query = query.where(
-          sql<boolean>`(compliance_results.opened_at, compliance_results.id) < (${after.at}::timestamptz, ${after.id}::uuid)`,
+          olderThanCursor('compliance_results.opened_at', 'compliance_results.id', after),
         );
       }
       return query

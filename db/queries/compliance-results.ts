@@ -33,15 +33,13 @@ export interface EvaluationInput {
 }
 
 /**
- * What an evaluation changed: counts, and the findings it opened (for events).
+ * The counts an evaluation records: rules and assets judged, results passed and failed,
+ * findings opened and resolved, failures by framework and severity, and its duration.
  *
  * @example
- * const { evaluationId, opened, openedFindings } = await recordEvaluation(db, input);
+ * const { failed, opened, resolved } = counts;
  */
-export interface EvaluationSummary {
-  evaluationId: string;
-  dataSourceId: string;
-  scanRunId: string | null;
+export interface EvaluationCounts {
   rules: number;
   assets: number;
   passed: number;
@@ -50,6 +48,18 @@ export interface EvaluationSummary {
   resolved: number;
   failedBy: Record<string, Record<string, number>>;
   durationMs: number;
+}
+
+/**
+ * What an evaluation changed: counts, and the findings it opened (for events).
+ *
+ * @example
+ * const { evaluationId, opened, openedFindings } = await recordEvaluation(db, input);
+ */
+export interface EvaluationSummary extends EvaluationCounts {
+  evaluationId: string;
+  dataSourceId: string;
+  scanRunId: string | null;
   createdAt: string;
   /** Findings that began failing with this evaluation; empty when it was recorded before. */
   openedFindings: {

@@ -1,6 +1,8 @@
 import { sql, type Expression, type Kysely, type SqlBool } from 'kysely';
+import { cursorTime, olderThanCursor } from '../keyset-sql.js';
 import { keysetPage, type Page, type PageRequest } from '../keyset-page.js';
 import type { Database } from '../schema.js';
+import type { EvaluationCounts } from './compliance-results.js';
 
 type Db = Kysely<Database>;
 
@@ -81,21 +83,13 @@ export async function resultCounts(
  * @example
  * const { failed, opened, resolved, evaluatedAt } = evaluation;
  */
-export interface EvaluationRecord {
+export interface EvaluationRecord extends EvaluationCounts {
   id: string;
   workspaceId: string;
   dataSourceId: string;
   dataSourceName: string;
   scanRunId: string | null;
   requestedBy: string | null;
-  rules: number;
-  assets: number;
-  passed: number;
-  failed: number;
-  opened: number;
-  resolved: number;
-  failedBy: Record<string, Record<string, number>>;
-  durationMs: number;
   evaluatedAt: string;
 }
 
@@ -137,9 +131,7 @@ function evaluationsQuery(db: Db, filter: EvaluationFilter) {
     'e.failed_by as failedBy',
     'e.duration_ms as durationMs',
     'e.created_at',
-    sql<string>`to_char(e.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`.as(
-      'key',
-    ),
+    cursorTime('e.created_at').as('key'),
   ]);
 }
 
@@ -180,9 +172,7 @@ export async function listEvaluations(
     fetch: ({ limit, after }) => {
       let query = evaluationsQuery(db, filter);
       if (after) {
-        query = query.where(
-          sql<boolean>`(e.created_at, e.id) < (${after.at}::timestamptz, ${after.id}::uuid)`,
-        );
+        query = query.where(olderThanCursor('e.created_at', 'e.id', after));
       }
       return query.orderBy('e.created_at', 'desc').orderBy('e.id', 'desc').limit(limit).execute();
     },

@@ -1,4 +1,5 @@
 import { sql, type Expression, type Kysely, type SqlBool } from 'kysely';
+import { cursorTime, olderThanCursor } from '../keyset-sql.js';
 import { keysetPage, type Page, type PageRequest } from '../keyset-page.js';
 import type { Database, Sensitivity, WaiverStatus } from '../schema.js';
 
@@ -55,9 +56,7 @@ function waiversQuery(db: Db) {
       sql<boolean>`compliance_waivers.status = 'approved' and compliance_waivers.expires_at > now()`.as(
         'effective',
       ),
-      sql<string>`to_char(compliance_waivers.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`.as(
-        'key',
-      ),
+      cursorTime('compliance_waivers.created_at').as('key'),
     ]);
 }
 
@@ -116,7 +115,7 @@ export async function listWaivers(
       if (filter.findingId) query = query.where(`${w}.result_id`, '=', filter.findingId);
       if (after) {
         query = query.where(
-          sql<boolean>`(compliance_waivers.created_at, compliance_waivers.id) < (${after.at}::timestamptz, ${after.id}::uuid)`,
+          olderThanCursor('compliance_waivers.created_at', 'compliance_waivers.id', after),
         );
       }
       return query

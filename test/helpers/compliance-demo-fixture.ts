@@ -23,7 +23,7 @@ import {
 } from '../../scanners/postgres/postgres-config.js';
 import { testConfig } from './test-config.js';
 
-/** The demo retailer at a size that scans in seconds (as in demo.test.ts). */
+/** The demo retailer at a size that scans in seconds (demo.test.ts generates it too). */
 export const SMALL_DEMO = {
   customers: 120,
   employees: 20,

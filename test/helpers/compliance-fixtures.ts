@@ -84,6 +84,22 @@ export async function complianceFixture(
 type Db = AuthApi['database']['db'];
 
 /**
+ * The audit actions recorded for an object, oldest first.
+ *
+ * @example
+ * expect(await auditedActions(db, waiverId)).toEqual(['compliance-waiver.request']);
+ */
+export async function auditedActions(db: Db, objectId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('audit_log')
+    .select('action')
+    .where('object_id', '=', objectId)
+    .orderBy('id')
+    .execute();
+  return rows.map((row) => row.action);
+}
+
+/**
  * A `compliance_evaluations` row, as an evaluation of the source records it (counts are the
  * caller's to choose, e.g. for trends). Returns its id.
  *

@@ -1,6 +1,7 @@
-import type { AuthApi } from './auth-api.js';
-import { insertAsset, insertEvaluation, insertResult } from './compliance-fixtures.js';
-import { call, type Tenant } from './tenants.js';
+import { rmSync } from 'node:fs';
+import { startAuthApi, type AuthApi } from './auth-api.js';
+import { insertAsset, insertEvaluation, insertResult, packsDir } from './compliance-fixtures.js';
+import { call, createPlatformAdmin, createTenant, type Tenant } from './tenants.js';
 
 const HOUR = 3600 * 1000;
 const ago = (ms: number) => new Date(Date.now() - ms);
@@ -152,4 +153,73 @@ export async function seedWarehouse(
     })
     .execute();
   return { sourceId, findings: f };
+}
+
+/** A finding as `GET /api/v1/compliance/findings` answers it. */
+export interface Finding {
+  id: string;
+  state: string;
+  ruleId: string;
+  ruleTitle: string | null;
+  references: string[];
+  remediation: string | null;
+  severity: string;
+  asset: { fqn: string; sensitivity: string };
+  waiver: { status: string } | null;
+  history?: { from: string | null; to: string }[];
+}
+
+/** One page of findings. */
+export type FindingsPage = { items: Finding[]; nextCursor: string | null };
+
+/** The API with the test packs, tenants A (owning `warehouse`) and B, and a findings list. */
+export interface FindingsWorld {
+  api: AuthApi;
+  A: Tenant;
+  B: Tenant;
+  sourceId: string;
+  findings: WarehouseFindings;
+  /** The findings of `warehouse` the token may read, `query` (`&state=…`) appended. */
+  list(token: string, query?: string): Promise<FindingsPage>;
+  /** Stops the API and removes the packs folder. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the API with `COMPLIANCE_PACKS_DIR` set to the test packs, creates tenants
+ * `<label>-a` and `<label>-b` and seeds tenant A's `warehouse` (see `seedWarehouse`).
+ *
+ * @example
+ * const world = await startFindingsWorld('findings');
+ * const page = await world.list(world.A.members.viewer.token, '&state=open');
+ */
+export async function startFindingsWorld(label: string): Promise<FindingsWorld> {
+  const dir = packsDir();
+  let api: AuthApi | undefined;
+  const close = async () => {
+    await api?.close();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    api = await startAuthApi({ RATE_LIMIT_REQUESTS: '1000000', COMPLIANCE_PACKS_DIR: dir });
+    const started = api;
+    const admin = await createPlatformAdmin(api.send, api.database.db);
+    const A = await createTenant(api, admin.token, `${label}-a`);
+    const B = await createTenant(api, admin.token, `${label}-b`);
+    const { sourceId, findings } = await seedWarehouse(api, A);
+    const list = async (token: string, query = '') =>
+      (await (
+        await call(
+          started.send,
+          token,
+          'GET',
+          `/api/v1/compliance/findings?dataSourceId=${sourceId}${query}`,
+          { expect: 200 },
+        )
+      ).json()) as FindingsPage;
+    return { api, A, B, sourceId, findings, list, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
 }

@@ -1,21 +1,12 @@
 import type { MongoAbility, RawRuleOf } from '@casl/ability';
-import type { SubjectName } from '../../core/permissions/ability-types.js';
 import type { SeededRandom } from '../../scripts/demo/seeded-random.js';
 import type { PermissionWorld } from './permission-fixtures.js';
 
 /**
- * Subjects the random-rule world seeds (pipelines have no table yet; classifiers and the
- * compliance subjects are not seeded).
+ * Subjects the random-rule world seeds: those of `PermissionWorld` (pipelines have no table
+ * yet; classifiers and the compliance subjects are not seeded).
  */
-export type FilteredSubject = Exclude<
-  SubjectName,
-  | 'Pipeline'
-  | 'Classifier'
-  | 'InfoTypeSetting'
-  | 'ComplianceRule'
-  | 'ComplianceFinding'
-  | 'ComplianceWaiver'
->;
+export type FilteredSubject = Exclude<keyof PermissionWorld, 'actors'>;
 
 type GeneratedRule = RawRuleOf<MongoAbility>;
 

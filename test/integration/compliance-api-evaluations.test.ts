@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAuthApi, type AuthApi } from '../helpers/auth-api.js';
+import { auditedActions } from '../helpers/compliance-fixtures.js';
 import { call, createPlatformAdmin, createTenant, type Tenant } from '../helpers/tenants.js';
 
 /**
@@ -21,16 +22,6 @@ describe('compliance evaluations', () => {
     await api?.close();
   });
 
-  const audited = async (objectId: string) =>
-    (
-      await api.database.db
-        .selectFrom('audit_log')
-        .select('action')
-        .where('object_id', '=', objectId)
-        .orderBy('id')
-        .execute()
-    ).map((row) => row.action);
-
   it('evaluates a source on demand for whoever may scan it, and lists evaluations newest first', async () => {
     const path = '/api/v1/compliance/evaluations';
     const body = { dataSourceId: A.dataSource.id };
@@ -48,7 +39,9 @@ describe('compliance evaluations', () => {
     // The tenant's own column rule fails on its undescribed column.
     expect(summary.rules).toBeGreaterThanOrEqual(1);
     expect(summary.failed).toBeGreaterThanOrEqual(1);
-    expect(await audited(summary.evaluationId)).toEqual(['compliance.evaluate']);
+    expect(await auditedActions(api.database.db, summary.evaluationId)).toEqual([
+      'compliance.evaluate',
+    ]);
     const history = await call(
       api.send,
       A.members.data_steward.token,

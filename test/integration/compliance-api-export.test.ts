@@ -1,67 +1,32 @@
-import { rmSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAuthApi, type AuthApi } from '../helpers/auth-api.js';
-import { packsDir } from '../helpers/compliance-fixtures.js';
-import { seedWarehouse, type WarehouseFindings } from '../helpers/compliance-warehouse.js';
-import { call, createPlatformAdmin, createTenant, type Tenant } from '../helpers/tenants.js';
-
-interface Finding {
-  id: string;
-  state: string;
-  ruleId: string;
-  ruleTitle: string | null;
-  references: string[];
-  remediation: string | null;
-  severity: string;
-  asset: { fqn: string; sensitivity: string };
-  waiver: { status: string } | null;
-  history?: { from: string | null; to: string }[];
-}
-type Page = { items: Finding[]; nextCursor: string | null };
+import {
+  startFindingsWorld,
+  type Finding,
+  type FindingsWorld,
+} from '../helpers/compliance-warehouse.js';
+import { call } from '../helpers/tenants.js';
 
 /**
  * Exports and the summary: CSV (RFC 4180, no formulas) and JSON attachments of what the
  * caller may read, and counts by source, framework and severity with each source's trend.
  */
 describe('compliance exports and summary', () => {
-  let api: AuthApi;
-  let dir: string;
-  let A: Tenant;
-  let B: Tenant;
-  let sourceId: string;
-  let f: WarehouseFindings;
+  let w: FindingsWorld;
 
   beforeAll(async () => {
-    dir = packsDir();
-    api = await startAuthApi({ RATE_LIMIT_REQUESTS: '1000000', COMPLIANCE_PACKS_DIR: dir });
-    const admin = await createPlatformAdmin(api.send, api.database.db);
-    A = await createTenant(api, admin.token, 'export-a');
-    B = await createTenant(api, admin.token, 'export-b');
-    ({ sourceId, findings: f } = await seedWarehouse(api, A));
+    w = await startFindingsWorld('export');
   });
   afterAll(async () => {
-    await api?.close();
-    rmSync(dir, { recursive: true, force: true });
+    await w?.close();
   });
-
-  const list = async (token: string, query = '') =>
-    (await (
-      await call(
-        api.send,
-        token,
-        'GET',
-        `/api/v1/compliance/findings?dataSourceId=${sourceId}${query}`,
-        { expect: 200 },
-      )
-    ).json()) as Page;
 
   it('exports matching findings as CSV with RFC 4180 quoting and no formulas', async () => {
     const response = await call(
-      api.send,
-      A.members.data_steward.token,
+      w.api.send,
+      w.A.members.data_steward.token,
       'GET',
-      `/api/v1/compliance/findings/export?format=csv&dataSourceId=${sourceId}`,
+      `/api/v1/compliance/findings/export?format=csv&dataSourceId=${w.sourceId}`,
       { expect: 200 },
     );
     expect(response.headers.get('content-type')).toMatch(/^text\/csv/);
@@ -74,12 +39,19 @@ describe('compliance exports and summary', () => {
     expect(header).toEqual(
       expect.arrayContaining(['id', 'state', 'ruleTitle', 'failingColumns', 'remediation']),
     );
-    expect(rows.map((row) => row[0])).toEqual([f.typed, f.custom, f.gone, f.restricted]);
+    expect(rows.map((row) => row[0])).toEqual([
+      w.findings.typed,
+      w.findings.custom,
+      w.findings.gone,
+      w.findings.restricted,
+    ]);
     const cell = (id: string, column: string) =>
       rows.find((row) => row[0] === id)![header!.indexOf(column)];
-    expect(cell(f.typed, 'failingColumns')).toBe(`'=HYPERLINK("http://evil.example"); +cmd`);
-    expect(cell(f.custom, 'ruleTitle')).toBe("'-Dangerous title");
-    expect(cell(f.custom, 'remediation')).toBe(`'@SUM(1) then, "describe" it`);
+    expect(cell(w.findings.typed, 'failingColumns')).toBe(
+      `'=HYPERLINK("http://evil.example"); +cmd`,
+    );
+    expect(cell(w.findings.custom, 'ruleTitle')).toBe("'-Dangerous title");
+    expect(cell(w.findings.custom, 'remediation')).toBe(`'@SUM(1) then, "describe" it`);
     expect(text).toContain(`"'@SUM(1) then, ""describe"" it"`);
     for (const row of rows) {
       for (const value of row) expect(value, value).not.toMatch(/^[=+\-@\t\r]/);
@@ -88,20 +60,20 @@ describe('compliance exports and summary', () => {
 
   it('exports JSON as an array, and only what the caller may read', async () => {
     const response = await call(
-      api.send,
-      A.members.viewer.token,
+      w.api.send,
+      w.A.members.viewer.token,
       'GET',
-      `/api/v1/compliance/findings/export?format=json&dataSourceId=${sourceId}&state=open`,
+      `/api/v1/compliance/findings/export?format=json&dataSourceId=${w.sourceId}&state=open`,
       { expect: 200 },
     );
     expect(response.headers.get('content-disposition')).toContain('.json"');
     const items = (await response.json()) as Finding[];
-    expect(items).toEqual((await list(A.members.viewer.token)).items);
+    expect(items).toEqual((await w.list(w.A.members.viewer.token)).items);
     const none = await call(
-      api.send,
-      B.members.admin.token,
+      w.api.send,
+      w.B.members.admin.token,
       'GET',
-      `/api/v1/compliance/findings/export?format=json&dataSourceId=${sourceId}`,
+      `/api/v1/compliance/findings/export?format=json&dataSourceId=${w.sourceId}`,
       { expect: 200 },
     );
     expect(await none.json()).toEqual([]);
@@ -110,17 +82,23 @@ describe('compliance exports and summary', () => {
   it('counts open and waived findings and passed results, with the trend since the previous evaluation', async () => {
     const summary = async (token: string) =>
       (await (
-        await call(api.send, token, 'GET', `/api/v1/compliance/summary?dataSourceId=${sourceId}`, {
-          expect: 200,
-        })
+        await call(
+          w.api.send,
+          token,
+          'GET',
+          `/api/v1/compliance/summary?dataSourceId=${w.sourceId}`,
+          {
+            expect: 200,
+          },
+        )
       ).json()) as Record<string, unknown>;
-    expect(await summary(A.members.data_steward.token)).toEqual({
+    expect(await summary(w.A.members.data_steward.token)).toEqual({
       open: 4,
       waived: 1,
       passed: 2,
       byDataSource: [
         {
-          dataSource: { id: sourceId, name: 'warehouse' },
+          dataSource: { id: w.sourceId, name: 'warehouse' },
           open: 4,
           waived: 1,
           passed: 2,
@@ -144,8 +122,12 @@ describe('compliance exports and summary', () => {
         { severity: 'low', open: 1, waived: 0 },
       ],
     });
-    expect(await summary(A.members.viewer.token)).toMatchObject({ open: 2, waived: 1, passed: 2 });
-    expect(await summary(B.members.admin.token)).toEqual({
+    expect(await summary(w.A.members.viewer.token)).toMatchObject({
+      open: 2,
+      waived: 1,
+      passed: 2,
+    });
+    expect(await summary(w.B.members.admin.token)).toEqual({
       open: 0,
       waived: 0,
       passed: 0,

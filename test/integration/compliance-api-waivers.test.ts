@@ -1,7 +1,12 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAuthApi, type AuthApi } from '../helpers/auth-api.js';
-import { insertAsset, insertEvaluation, insertResult } from '../helpers/compliance-fixtures.js';
+import {
+  auditedActions,
+  insertAsset,
+  insertEvaluation,
+  insertResult,
+} from '../helpers/compliance-fixtures.js';
 import { call, createPlatformAdmin, createTenant, type Tenant } from '../helpers/tenants.js';
 
 interface Waiver {
@@ -89,15 +94,6 @@ describe('compliance waivers', () => {
       headers: { 'If-Match': etag },
       expect,
     });
-  const audited = async (objectId: string) =>
-    (
-      await api.database.db
-        .selectFrom('audit_log')
-        .select('action')
-        .where('object_id', '=', objectId)
-        .orderBy('id')
-        .execute()
-    ).map((row) => row.action);
 
   it('checks the request: expiry ahead and within a year, the finding failing, the asker allowed', async () => {
     const engineer = A.members.data_engineer.token;
@@ -185,7 +181,7 @@ describe('compliance waivers', () => {
     expect(await open.json()).toMatchObject({
       items: expect.arrayContaining([expect.objectContaining({ id: finding })]),
     });
-    expect(await audited(waiver.id)).toEqual([
+    expect(await auditedActions(api.database.db, waiver.id)).toEqual([
       'compliance-waiver.request',
       'compliance-waiver.approve',
     ]);
@@ -249,7 +245,7 @@ describe('compliance waivers', () => {
     expect(await stateOf(finding)).toBe('waived');
     await revoke(steward, secondId, approved.headers.get('etag')!, 200);
     expect(await stateOf(finding)).toBe('open');
-    expect(await audited(secondId)).toEqual([
+    expect(await auditedActions(api.database.db, secondId)).toEqual([
       'compliance-waiver.request',
       'compliance-waiver.approve',
       'compliance-waiver.revoke',
@@ -269,7 +265,7 @@ describe('compliance waivers', () => {
       effective: true,
       decidedBy: A.members.data_steward.id,
     });
-    expect(await audited(waiver.id)).toEqual(['compliance-waiver.grant']);
+    expect(await auditedActions(api.database.db, waiver.id)).toEqual(['compliance-waiver.grant']);
     const listed = async (token: string, query = '') => {
       const response = await call(
         api.send,

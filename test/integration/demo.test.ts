@@ -19,16 +19,8 @@ import {
   type RetailDataset,
 } from '../../scripts/demo/index.js';
 import { ibanCheckDigits } from '../../scripts/demo/payment-identifiers.js';
+import { SMALL_DEMO } from '../helpers/compliance-demo-fixture.js';
 import { testConfig } from '../helpers/test-config.js';
-
-const SMALL = {
-  customers: 120,
-  employees: 20,
-  products: 40,
-  orders: 400,
-  supportTickets: 60,
-  clickstreamSessions: 80,
-};
 
 /** RFC 4180 reader, enough to prove the export is well-formed without a CSV dependency. */
 function parseCsv(text: string): string[][] {
@@ -68,9 +60,9 @@ const sha = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('he
 
 describe('demo generator (pure)', () => {
   it('gives identical rows and files for the same seed, different ones for another', () => {
-    const a = generateRetailData({ seed: 42, sizes: SMALL });
-    const b = generateRetailData({ seed: 42, sizes: SMALL });
-    const c = generateRetailData({ seed: 43, sizes: SMALL });
+    const a = generateRetailData({ seed: 42, sizes: SMALL_DEMO });
+    const b = generateRetailData({ seed: 42, sizes: SMALL_DEMO });
+    const c = generateRetailData({ seed: 43, sizes: SMALL_DEMO });
     expect(b).toEqual(a);
     expect(c.customers[0]?.email).not.toBe(a.customers[0]?.email);
     expect(buildDemoFiles(b).map((f) => [f.key, sha(f.body)])).toEqual(
@@ -85,7 +77,7 @@ describe('demo generator (pure)', () => {
     expect(isValidIban('GB82 WEST 1234 5698 7654 32')).toBe(true);
     expect(isValidIban('GB83WEST12345698765432')).toBe(false);
 
-    const data = generateRetailData({ seed: 7, sizes: { ...SMALL, customers: 600 } });
+    const data = generateRetailData({ seed: 7, sizes: { ...SMALL_DEMO, customers: 600 } });
     const cards = data.payments.flatMap((p) => (p.card_number ? [p.card_number] : []));
     expect(cards.length).toBeGreaterThan(100);
     expect(cards.filter((pan) => !isLuhnValid(pan))).toEqual([]);
@@ -110,7 +102,7 @@ describe('demo generator (pure)', () => {
   });
 
   it('keeps foreign keys consistent inside the dataset', () => {
-    const data = generateRetailData({ seed: 3, sizes: SMALL });
+    const data = generateRetailData({ seed: 3, sizes: SMALL_DEMO });
     const customerIds = new Set(data.customers.map((c) => c.id));
     const orderIds = new Set(data.orders.map((o) => o.id));
     expect(data.orders.every((o) => customerIds.has(o.customer_id))).toBe(true);

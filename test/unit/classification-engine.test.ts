@@ -5,29 +5,13 @@ import { createClassificationEngine } from '../../core/classification/classifica
 import type { ColumnInput } from '../../core/classification/column-decision.js';
 import { MASKED_VALUE } from '../../core/classification/column-statistics.js';
 import type { CustomDetector } from '../../core/classification/info-type.js';
+import { cardNumbers } from '../helpers/card-numbers.js';
 
 const engine = createClassificationEngine();
 const classify = (name: string, values: ColumnInput['values'], dataType = 'text') =>
   engine.classify({ name, dataType, values });
 
-/** Appends the Luhn check digit to a string of digits. */
-function withLuhn(body: string): string {
-  for (let digit = 0; digit <= 9; digit++) {
-    const candidate = `${body}${digit}`;
-    let sum = 0;
-    for (let i = 0; i < candidate.length; i++) {
-      let d = Number(candidate[candidate.length - 1 - i]);
-      if (i % 2 === 1) d = d * 2 > 9 ? d * 2 - 9 : d * 2;
-      sum += d;
-    }
-    if (sum % 10 === 0) return candidate;
-  }
-  throw new Error('unreachable');
-}
-
-const cards = Array.from({ length: 40 }, (_, i) =>
-  withLuhn(`411111111111${String(i).padStart(3, '0')}`),
-);
+const cards = cardNumbers(40);
 const emails = Array.from({ length: 40 }, (_, i) => `person${i}@example${i % 5}.com`);
 
 describe('false positives peers are known for', () => {

@@ -8,27 +8,10 @@ import { infoTypeById } from '../../core/classification/catalogue/index.js';
 import { createClassificationEngine } from '../../core/classification/classification-engine.js';
 import { MASKED_VALUE, summarizeValues } from '../../core/classification/column-statistics.js';
 import { countValueCheck } from '../../core/classification/value-check-counts.js';
+import { cardNumbers } from '../helpers/card-numbers.js';
 
 const CARD = infoTypeById('CREDIT_CARD')!;
 const cardCheck = CARD.values!;
-
-/** Appends the Luhn check digit to a string of digits. */
-function withLuhn(body: string): string {
-  for (let digit = 0; digit <= 9; digit++) {
-    const candidate = `${body}${digit}`;
-    let sum = 0;
-    for (let i = 0; i < candidate.length; i++) {
-      let d = Number(candidate[candidate.length - 1 - i]);
-      if (i % 2 === 1) d = d * 2 > 9 ? d * 2 - 9 : d * 2;
-      sum += d;
-    }
-    if (sum % 10 === 0) return candidate;
-  }
-  throw new Error('unreachable');
-}
-
-const cards = (n: number) =>
-  Array.from({ length: n }, (_, i) => withLuhn(`411111111111${String(i).padStart(3, '0')}`));
 
 describe('countValueCheck', () => {
   it('counts occurrences of matching values, leaving out nulls, placeholders and masked values', () => {
@@ -49,17 +32,17 @@ describe('countValueCheck', () => {
   it('looks at the 48 most frequent distinct values, whatever the order of the sample', () => {
     // 60 distinct valid cards once each, and a masked number twice: the 48 chosen are the
     // masked one and the first 47 valid ones in byte order.
-    const values = [...cards(60), '************1111', '************1111'];
+    const values = [...cardNumbers(60), '************1111', '************1111'];
     const counts = countValueCheck(cardCheck, values);
     expect(counts).toEqual({ examined: 49, matched: 47 });
     expect(countValueCheck(cardCheck, [...values].reverse())).toEqual(counts);
   });
 
   it.each([
-    ['a few valid cards', [...cards(10), null, null]],
-    ['many distinct cards', [...cards(70), ...cards(5)]],
+    ['a few valid cards', [...cardNumbers(10), null, null]],
+    ['many distinct cards', [...cardNumbers(70), ...cardNumbers(5)]],
     ['masked cards', Array.from({ length: 20 }, (_, i) => `************${1000 + i}`)],
-    ['a mix', [...cards(30), ...Array.from({ length: 30 }, (_, i) => `x-${i}`)]],
+    ['a mix', [...cardNumbers(30), ...Array.from({ length: 30 }, (_, i) => `x-${i}`)]],
   ])('gives the figures of the engine’s values evidence: %s', (_, values) => {
     const decision = createClassificationEngine().classify({
       name: 'card_number',
