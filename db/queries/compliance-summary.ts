@@ -191,17 +191,16 @@ export async function latestEvaluations(
   db: Db,
   filter: EvaluationFilter,
 ): Promise<Map<string, EvaluationRecord[]>> {
-  const ranked = evaluationsQuery(db, filter).select(
-    sql<number>`row_number() over (partition by e.data_source_id order by e.created_at desc, e.id desc)`.as(
-      'rank',
-    ),
-  );
-  const rows = await db
-    .selectFrom(ranked.as('ranked'))
-    .selectAll()
-    .where('rank', '<=', 2)
-    .orderBy('dataSourceId')
-    .orderBy('rank')
+  // Two index lookups per source, whatever the length of the history.
+  const rows = await evaluationsQuery(db, filter)
+    .where(
+      sql<boolean>`e.id in (select l.id from data_sources d cross join lateral (
+        select x.id from compliance_evaluations x where x.data_source_id = d.id
+         order by x.created_at desc, x.id desc limit 2) l)`,
+    )
+    .orderBy('e.data_source_id')
+    .orderBy('e.created_at', 'desc')
+    .orderBy('e.id', 'desc')
     .execute();
   const bySource = new Map<string, EvaluationRecord[]>();
   for (const row of rows) {
