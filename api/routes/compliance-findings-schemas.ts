@@ -1,10 +1,9 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { SEVERITIES } from '../../core/compliance/rule-pack.js';
+import { RULE_ID, SEVERITIES } from '../../core/compliance/rule-pack.js';
 import { SENSITIVITY_LEVELS } from '../../core/permissions/vocabulary.js';
 import { FINDING_STATES } from '../../db/queries/compliance-findings.js';
 import { bearer, commonErrors, json, problemContent, uuidParams } from '../openapi-common.js';
 import { pageSchema, paginationQuery } from '../pagination.js';
-import { RULE_ID_PATTERN } from './compliance-shared.js';
 
 const tag = 'compliance';
 const severity = z.enum(SEVERITIES);
@@ -64,7 +63,7 @@ export const findingFilters = {
   dataSourceId: z.uuid().optional(),
   framework: z.string().max(40).optional(),
   severity: z.union([severity, z.array(severity).max(SEVERITIES.length)]).optional(),
-  ruleId: z.string().max(80).regex(new RegExp(RULE_ID_PATTERN)).optional(),
+  ruleId: z.string().max(80).regex(RULE_ID).optional(),
   assetId: z.uuid().optional(),
   state: z.enum(FINDING_STATES).default('open').openapi({ description: '`open` when omitted' }),
 };

@@ -2,7 +2,7 @@ import { subject } from '@casl/ability';
 import { OpenAPIHono, type z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { Kysely } from 'kysely';
-import { parseRule, type RuleIssue } from '../../core/compliance/rule-pack.js';
+import { parseRule, RULE_ID, type RuleIssue } from '../../core/compliance/rule-pack.js';
 import { caslToKysely } from '../../db/casl-to-kysely.js';
 import { permissionColumns } from '../../db/permission-columns.js';
 import {
@@ -26,10 +26,8 @@ import {
   getRuleRoute,
   replaceRuleRoute,
 } from './compliance-rules-schemas.js';
-import { builtInRules, invalidRule, RULE_ID_PATTERN } from './compliance-shared.js';
+import { builtInRules, invalidRule } from './compliance-shared.js';
 import { builtInView, customRuleView } from './compliance-rule-views.js';
-
-const PACK_ID = new RegExp(RULE_ID_PATTERN);
 
 type RuleBody = Omit<
   z.infer<(typeof createRuleRoute.request.body.content)['application/json']['schema']>,
@@ -52,7 +50,7 @@ function checkRule(
   if (name.length < 2 || name.length > 40) {
     issues.push({ path: '/framework', message: 'must be 2-40 characters' });
   }
-  if (pack.length < 3 || pack.length > 80 || !PACK_ID.test(pack)) {
+  if (pack.length < 3 || pack.length > 80 || !RULE_ID.test(pack)) {
     issues.push({
       path: '/pack',
       message: 'lower-case words joined by "-" or ".", 3-80 characters',

@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { SEVERITIES } from '../../core/compliance/rule-pack.js';
+import { RULE_ID, SEVERITIES } from '../../core/compliance/rule-pack.js';
 import {
   bearer,
   commonErrors,
@@ -9,7 +9,6 @@ import {
   versionErrors,
 } from '../openapi-common.js';
 import { pageSchema, paginationQuery } from '../pagination.js';
-import { RULE_ID_PATTERN } from './compliance-shared.js';
 
 const TARGETS = ['dataset', 'column'] as const;
 const tag = 'compliance';
@@ -87,7 +86,7 @@ const replaceRuleBody = z.strictObject({
 });
 
 const ruleParams = z.strictObject({
-  ruleId: z.string().min(3).max(80).regex(new RegExp(RULE_ID_PATTERN)),
+  ruleId: z.string().min(3).max(80).regex(RULE_ID),
 });
 const workspaceQuery = z.strictObject({
   workspaceId: z.uuid().optional().openapi({

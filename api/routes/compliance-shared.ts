@@ -7,15 +7,6 @@ import type { LoadedPacks } from '../../infra/compliance-packs.js';
 import type { AppEnv } from '../deps.js';
 import { problem } from '../problem.js';
 
-/**
- * Rule ids as packs and custom rules spell them (the same pattern as `ruleShape`'s id), so a
- * path parameter that cannot be a rule id is refused before any lookup.
- *
- * @example
- * RULE_ID_PATTERN.test('gdpr-owner-required'); // true
- */
-export const RULE_ID_PATTERN = '^[a-z0-9]+(?:[.-][a-z0-9]+)*$';
-
 /** A built-in rule (from a loaded pack) with the pack it came in. */
 export interface BuiltInRule {
   rule: ComplianceRule;

@@ -11,11 +11,15 @@ import { checkCondition, type Condition, type ConditionIssue } from './condition
 export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
-const ruleId = z
-  .string()
-  .min(3)
-  .max(80)
-  .regex(/^[a-z0-9]+(?:[.-][a-z0-9]+)*$/, 'lower-case words joined by "-" or "."');
+/**
+ * How rule and pack ids are written: lower-case words joined by `-` or `.`.
+ *
+ * @example
+ * RULE_ID.test('gdpr-personal-data-owner'); // true
+ */
+export const RULE_ID = /^[a-z0-9]+(?:[.-][a-z0-9]+)*$/;
+
+const ruleId = z.string().min(3).max(80).regex(RULE_ID, 'lower-case words joined by "-" or "."');
 
 /**
  * The shape of a rule, before its conditions are checked field by field.
